@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The unit model, offline: find a unit by name under a root the way systemd's manager does
+ * (search paths, aliases, masks, templates, drop-ins), parse every file into one ordered stream
+ * of assignments with their provenance, and report problems as diagnostics.
+ *
+ * Lifecycle:
+ *	struct sdh_load_options o = SDH_LOAD_OPTIONS_INIT;   (then set root, scope, version)
+ *	struct sdh_unit *u = NULL;
+ *	r = sdh_unit_load(&o, "nginx.service", &diags, &u);
+ *	... u->assignments ...
+ *	sdh_unit_free(u);
+ *
+ * sdh_unit_load() returns 0 when a unit object was produced, whatever its load state (a masked or
+ * missing unit is a result, not an error: u->load_state says which); -ENOMEM, -EINVAL (bad name or
+ * options) otherwise.  Paths in the model and in diagnostics are as seen inside the root
+ * ("/usr/lib/systemd/system/foo.service"), like systemd-analyze --root prints them.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sdharden/diag.h"
+
+enum sdh_scope {
+	SDH_SCOPE_SYSTEM,
+	SDH_SCOPE_USER,
+	SDH_SCOPE_MAX,
+};
+
+enum sdh_load_state {
+	SDH_LOAD_LOADED,
+	SDH_LOAD_NOT_FOUND,
+	SDH_LOAD_MASKED,
+	SDH_LOAD_BAD_SETTING, /* loaded, but a setting systemd treats as fatal (e.g. User=00) */
+	SDH_LOAD_ERROR,       /* the file exists but could not be read */
+	SDH_LOAD_STATE_MAX,
+};
+
+struct sdh_load_options {
+	const char *root; /* NULL or "/" for the host */
+	enum sdh_scope scope;
+	unsigned version;     /* SDH_VERSION() of the target systemd; selects search paths etc. */
+	const char *instance; /* instance for bare templates; NULL: the version's default */
+	char **unit_path; /* replaces the search path (like $SYSTEMD_UNIT_PATH), NULL: default */
+	bool unit_path_append_default; /* $SYSTEMD_UNIT_PATH ended in ':' */
+};
+
+#define SDH_LOAD_OPTIONS_INIT             \
+	{                                 \
+		.scope = SDH_SCOPE_SYSTEM \
+	}
+
+/* One `Key=Value` line after continuation joining; VALUE is raw (no specifiers expanded). */
+struct sdh_assignment {
+	char *section; /* "Service", "Unit", ... */
+	char *key;
+	char *value;
+	char *file;    /* path inside the root */
+	unsigned line; /* first line of the assignment */
+	bool from_dropin;
+};
+
+struct sdh_unit {
+	char *name;     /* as asked for (after instantiating a bare template) */
+	char *id;       /* the name systemd reports: alias target, instantiated template */
+	char *type;     /* "service", "socket", ... */
+	char *prefix;   /* %p: part before '@' (or before the suffix) */
+	char *instance; /* %i: NULL unless a template instance */
+	enum sdh_scope scope;
+	unsigned version;
+	enum sdh_load_state load_state;
+	char *fragment_path; /* main file (inside the root), NULL when none */
+	char **dropin_paths; /* in application order */
+	char **aliases;      /* other names that resolved to this unit */
+	struct sdh_assignment *assignments;
+	size_t n_assignments;
+};
+
+int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct sdh_diags *diags,
+		  struct sdh_unit **ret);
+struct sdh_unit *sdh_unit_free(struct sdh_unit *u);
+
+/* Every unit name with SUFFIX (e.g. ".service") visible in the search path, sorted, unique. */
+int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char ***ret);
+
+/* The search path for OPTS, in priority order, as paths inside the root. */
+int sdh_unit_search_path(const struct sdh_load_options *opts, char ***ret);
+
+/*
+ * Expand %-specifiers in S for unit U.  Specifiers whose value cannot be known offline are left
+ * as written and counted in *ret_unknown (may be NULL).  -EINVAL for an unknown specifier.
+ */
+int sdh_unit_expand_specifiers(const struct sdh_unit *u, const char *s, char **ret,
+			       unsigned *ret_unknown);
+
+/* Last assignment of SECTION.KEY, or NULL. */
+const struct sdh_assignment *sdh_unit_last(const struct sdh_unit *u, const char *section,
+					   const char *key);
+
+const char *sdh_load_state_to_string(enum sdh_load_state s);
+const char *sdh_scope_to_string(enum sdh_scope s);

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+
+int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	cleanup_fd int fd = -1;
+	cleanup_free char *buf = NULL;
+	size_t len = 0, alloc = 0;
+	struct stat st;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (S_ISREG(st.st_mode) && (size_t)st.st_size > max)
+		return -EFBIG;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len + 4096 + 1 > alloc) {
+			size_t na = MAX(alloc * 2, len + 4096 + 1);
+			char *nb = realloc(buf, na);
+
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+			alloc = na;
+		}
+		n = read(fd, buf + len, alloc - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return -EFBIG;
+	}
+	if (!buf && !(buf = malloc(1)))
+		return -ENOMEM;
+	buf[len] = 0;
+	*ret = TAKE_PTR(buf);
+	if (ret_len)
+		*ret_len = len;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * A growable string.  Invariants (as git's strbuf): buf is never NULL once initialised with
+ * STRBUF_INIT or strbuf_init(), it is always NUL-terminated, len excludes the NUL.  A failed
+ * allocation sets `oom` and leaves the contents as they were; callers check strbuf_error()
+ * once at the end instead of after every append.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "basic/macro.h"
+
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+	bool oom;
+};
+
+extern char strbuf_empty[];
+#define STRBUF_INIT                 \
+	{                           \
+		.buf = strbuf_empty \
+	}
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+/* Hand the buffer to the caller (heap, NUL-terminated; never NULL unless OOM) and reset SB. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addc(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) printf_attr(2, 3);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) printf_attr(2, 0);
+/* Append S escaped for a JSON string body (no surrounding quotes). */
+void strbuf_add_json_escaped(struct strbuf *sb, const char *s);
+static inline int strbuf_error(const struct strbuf *sb)
+{
+	return sb->oom ? -ENOMEM : 0;
+}
+
+static inline void strbuf_releasep(struct strbuf *sb)
+{
+	strbuf_release(sb);
+}
+#define cleanup_strbuf cleanup_attr(strbuf_releasep)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define WHITESPACE " \t\n\r"
+
+/* Return a pointer just past PREFIX in S, or NULL if S does not start with it. */
+char *startswith(const char *s, const char *prefix);
+char *startswith_no_case(const char *s, const char *prefix);
+char *endswith(const char *s, const char *suffix);
+
+/* Strip leading and trailing whitespace in place; returns S. */
+char *strstrip(char *s);
+char *ascii_strlower(char *s);
+char *ascii_strupper(char *s);
+
+/*
+ * Cut the next whitespace-separated word off *p, advancing *p.  Returns 1 and a newly
+ * allocated word, 0 at the end, -ENOMEM.  With quotes=true, "..." and '...' group words and
+ * C escapes are resolved, the way systemd's extract_first_word(EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE)
+ * treats list settings; -EINVAL for an unterminated quote or a bad escape.
+ */
+int extract_word(const char **p, char **ret, bool quotes);
+
+/* strdup of at most N bytes; NULL on OOM. */
+char *strndup_safe(const char *s, size_t n);
+
+/* Case-insensitive Levenshtein-free "did you mean": edit distance with a cap. */
+unsigned string_distance(const char *a, const char *b);

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Sourced by tests/cli/t*.sh.  A script exits 0 (pass), 77 (skip, with a reason on the last
+# line) or anything else (fail).  $SDH is the binary under test, $TOP the source tree.
+set -euo pipefail
+: "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${BUILD:=build}"
+: "${SDH:=$TOP/$BUILD/sdharden}"
+SHARED=${SDH_SHARED:-$TOP/../shared}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sdh-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+export LC_ALL=C.UTF-8
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "skip: $*"; exit 77; }
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
+need_shared() { [ -d "$SHARED/corpus" ] || skip "no ../shared/corpus"; }
+
+assert_streq() { [ "$1" == "$2" ] || fail "expected '$2', got '$1'${3:+ ($3)}"; }
+assert_file_has_content() { grep -qE -- "$2" "$1" || { cat "$1" >&2; fail "'$1' lacks /$2/"; }; }
+assert_file_lacks_content() { ! grep -qE -- "$2" "$1" || { cat "$1" >&2; fail "'$1' has /$2/"; }; }
+# expect_exit CODE CMD...: run CMD, stdout to $WORK/out, stderr to $WORK/err, check the code.
+expect_exit() {
+    local want=$1 rc=0; shift
+    "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
+    [ "$rc" -eq "$want" ] || { cat "$WORK/out" "$WORK/err" >&2; fail "'$*' exited $rc, expected $want"; }
+}
+# mkunit ROOT RELPATH <<EOF ... : write a unit file under a root
+mkunit() { mkdir -p "$(dirname "$1/$2")"; cat >"$1/$2"; }
