@@ -61,6 +61,7 @@ struct sdh_assignment {
 	char *file;    /* path inside the root */
 	unsigned line; /* first line of the assignment */
 	bool from_dropin;
+	unsigned line_end; /* last line of a continued assignment (systemd's messages cite it) */
 };
 
 struct sdh_unit {
@@ -77,6 +78,7 @@ struct sdh_unit {
 	char **aliases;      /* other names that resolved to this unit */
 	struct sdh_assignment *assignments;
 	size_t n_assignments;
+	char *root; /* the root it was loaded from (NULL: host), for specifiers */
 };
 
 int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct sdh_diags *diags,

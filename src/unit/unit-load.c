@@ -1,0 +1,937 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Finding and loading a unit offline, after systemd's unit_file_build_name_map(),
+ * unit_ids_map_get(), unit_file_find_fragment(), unit_file_find_dropin_paths() and
+ * conf_files_list_strv(), with every path looked up inside the root.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "basic/fileio.h"
+#include "basic/macro.h"
+#include "basic/path-util.h"
+#include "basic/string-util.h"
+#include "basic/strv.h"
+#include "sdharden/kb.h"
+#include "sdharden/unit.h"
+#include "unit/chase.h"
+#include "unit/unit-name.h"
+#include "unit/unit-parse.h"
+
+/* systemd's FOLLOW_MAX: alias chains longer than this are a loop. */
+#define ALIAS_HOPS_MAX 64
+/* Drop-ins applied per unit; more are reported and ignored (no real unit comes near). */
+#define DROPINS_MAX 4096U
+
+struct loader {
+	const char *root; /* NULL for the host */
+	unsigned version;
+	char **search; /* inside the root, priority order */
+	struct sdh_diags *diags;
+};
+
+static int ldiag(struct loader *l, const char *file, enum sdh_severity sev, const char *code,
+		 const char *fmt, ...) printf_attr(5, 6);
+static int ldiag(struct loader *l, const char *file, enum sdh_severity sev, const char *code,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (!l->diags)
+		return 0;
+	va_start(ap, fmt);
+	r = sdh_diags_addv(l->diags, file, 0, sev, code, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static const char *normalize_root(const char *root)
+{
+	return isempty(root) || streq(root, "/") ? NULL : root;
+}
+
+static unsigned effective_version(unsigned v)
+{
+	return v ? v : SDH_VERSION_NEWEST;
+}
+
+/* Before v255 systemd could be built for split /usr, as Debian 12's 252 is. */
+static bool split_usr(unsigned version)
+{
+	return SDH_VERSION_MAJOR(effective_version(version)) < 255;
+}
+
+static int default_search_path(const struct sdh_load_options *opts, char ***ret)
+{
+	static const char *const system_paths[] = {
+		"/etc/systemd/system.control", "/run/systemd/system.control",
+		"/run/systemd/transient",      "/run/systemd/generator.early",
+		"/etc/systemd/system",         "/etc/systemd/system.attached",
+		"/run/systemd/system",         "/run/systemd/system.attached",
+		"/run/systemd/generator",      "/usr/local/lib/systemd/system",
+		"/lib/systemd/system", /* split-usr only */
+		"/usr/lib/systemd/system",     "/run/systemd/generator.late",
+	};
+	/*
+	 * The user manager's list (path-lookup.c user_dirs()) with the defaults of XDG_CONFIG_DIRS
+	 * and XDG_DATA_DIRS; offline there is no particular user, so the home and runtime
+	 * directories are root's, as for the %h specifier.
+	 */
+	static const char *const user_paths[] = {
+		"/root/.config/systemd/user.control",
+		"/run/user/0/systemd/user.control",
+		"/run/user/0/systemd/transient",
+		"/run/user/0/systemd/generator.early",
+		"/root/.config/systemd/user",
+		"/etc/xdg/systemd/user",
+		"/etc/systemd/user",
+		"/run/user/0/systemd/user",
+		"/run/systemd/user",
+		"/run/user/0/systemd/generator",
+		"/root/.local/share/systemd/user",
+		"/usr/local/share/systemd/user",
+		"/usr/share/systemd/user",
+		"/usr/local/lib/systemd/user",
+		"/usr/lib/systemd/user",
+		"/run/user/0/systemd/generator.late",
+	};
+	cleanup_strv char **l = NULL;
+	bool user = opts->scope == SDH_SCOPE_USER;
+	const char *const *v = user ? user_paths : system_paths;
+	size_t n = user ? ELEMENTSOF(user_paths) : ELEMENTSOF(system_paths);
+
+	for (size_t i = 0; i < n; i++) {
+		if (!user && streq(v[i], "/lib/systemd/system") && !split_usr(opts->version))
+			continue;
+		if (strv_extend(&l, v[i]) < 0)
+			return -ENOMEM;
+	}
+	*ret = TAKE_PTR(l);
+	return 0;
+}
+
+int sdh_unit_search_path(const struct sdh_load_options *opts, char ***ret)
+{
+	cleanup_strv char **l = NULL;
+	int r;
+
+	if (!opts || !ret || (unsigned)opts->scope >= SDH_SCOPE_MAX)
+		return -EINVAL;
+	if (opts->unit_path) {
+		STRV_FOREACH(p, opts->unit_path) {
+			cleanup_free char *c = NULL;
+
+			if (!path_is_absolute(*p))
+				continue; /* systemd drops relative entries as well */
+			c = strdup(*p);
+			if (!c)
+				return -ENOMEM;
+			path_simplify(c);
+			if (strv_contains(l, c))
+				continue;
+			r = strv_consume(&l, TAKE_PTR(c));
+			if (r < 0)
+				return r;
+		}
+		if (!opts->unit_path_append_default) {
+			if (!l && !(l = calloc(1, sizeof(char *))))
+				return -ENOMEM;
+			*ret = TAKE_PTR(l);
+			return 0;
+		}
+	}
+	{
+		cleanup_strv char **d = NULL;
+
+		r = default_search_path(opts, &d);
+		if (r < 0)
+			return r;
+		STRV_FOREACH(p, d)
+			if (!strv_contains(l, *p) && strv_extend(&l, *p) < 0)
+				return -ENOMEM;
+	}
+	*ret = TAKE_PTR(l);
+	return 0;
+}
+
+/* --- The name map, looked up lazily: the first search directory with the name wins. --- */
+
+struct entry {
+	char *fragment; /* a file (or a link outside the search path): path inside the root */
+	char *alias;    /* or: an alias, the target's unit name */
+};
+
+static const char *search_path_startswith(char **search, const char *path)
+{
+	STRV_FOREACH(s, search) {
+		const char *tail = path_startswith(path, *s);
+
+		if (tail && *tail)
+			return tail;
+	}
+	return NULL;
+}
+
+/*
+ * What DIR/NAME is in the name map (systemd's unit_file_resolve_symlink()).  1 and *ret set, 0 if
+ * it is absent or was rejected (so a later directory may provide the name), -ENOMEM.
+ */
+static int resolve_in_dir(struct loader *l, const char *dir, const char *name, struct entry *ret)
+{
+	cleanup_free char *path = path_join(dir, name), *host = NULL, *target = NULL, *abs = NULL,
+			  *simplified = NULL;
+	const char *tail, *reason;
+	struct stat st;
+	ssize_t n;
+	size_t sz = 4096;
+	int r;
+
+	if (!path || !(host = root_join(l->root, path)))
+		return -ENOMEM;
+	if (lstat(host, &st) < 0)
+		return 0;
+	if (S_ISREG(st.st_mode)) {
+		ret->fragment = TAKE_PTR(path);
+		return 1;
+	}
+	if (!S_ISLNK(st.st_mode))
+		return 0;
+	target = malloc(sz);
+	if (!target)
+		return -ENOMEM;
+	n = readlink(host, target, sz - 1);
+	if (n < 0)
+		return ldiag(l, path, SDH_SEVERITY_WARNING, "bad-symlink",
+			     "cannot read symlink: %s", strerror(errno));
+	target[n] = 0;
+	if (streq(target, "/dev/null")) {
+		/* A mask: the link itself is the fragment, it opens as /dev/null. */
+		ret->fragment = TAKE_PTR(path);
+		return 1;
+	}
+	abs = path_is_absolute(target) ? strdup(target) : path_join(dir, target);
+	if (!abs)
+		return -ENOMEM;
+	r = chase_in_root(l->root, abs, CHASE_NOFOLLOW_LAST | CHASE_NONEXISTENT, &simplified);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return ldiag(l, path, SDH_SEVERITY_WARNING, "bad-symlink",
+			     "cannot resolve symlink to '%s': %s", target, strerror(-r));
+	tail = search_path_startswith(l->search, simplified);
+	if (!tail) {
+		/* A linked unit file: loaded under the link's name from wherever it points. */
+		ret->fragment = TAKE_PTR(path);
+		return 1;
+	}
+	r = unit_validate_alias(name, path_basename(simplified), &reason);
+	if (r < 0)
+		return ldiag(l, path, SDH_SEVERITY_WARNING, "bad-alias",
+			     "invalid alias symlink to '%s', ignoring: %s", target, reason);
+	if (strchr(tail, '/')) {
+		r = ldiag(l, path, SDH_SEVERITY_WARNING, "suspicious-symlink",
+			  "suspicious symlink to '%s', treating as alias", simplified);
+		if (r < 0)
+			return r;
+	}
+	ret->alias = strdup(path_basename(simplified));
+	return ret->alias ? 1 : -ENOMEM;
+}
+
+static int resolve_name(struct loader *l, const char *name, struct entry *ret)
+{
+	STRV_FOREACH(d, l->search) {
+		int r = resolve_in_dir(l, *d, name, ret);
+
+		if (r != 0)
+			return r;
+	}
+	return 0;
+}
+
+/*
+ * systemd's unit_ids_map_get(): follow aliases to a fragment.  0 and *ret (inside the root),
+ * -ENOENT (NAME is not there), -ENXIO (an alias points nowhere), -ELOOP, -ENOMEM.
+ */
+static int ids_map_get(struct loader *l, const char *name, char **ret)
+{
+	cleanup_free char *id = NULL;
+	int r;
+
+	for (unsigned hop = 0; hop < ALIAS_HOPS_MAX; hop++) {
+		struct entry e = { 0 };
+
+		r = resolve_name(l, id ? id : name, &e);
+		if (r < 0)
+			return r;
+		if (r == 0) {
+			cleanup_free char *template = NULL;
+
+			if (!id)
+				return -ENOENT;
+			/* An alias to an instance is satisfied by the template. */
+			r = unit_name_template(id, &template);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0)
+				return -ENXIO;
+			r = resolve_name(l, template, &e);
+			if (r < 0)
+				return r;
+			if (r == 0)
+				return -ENXIO;
+		}
+		if (e.fragment) {
+			*ret = TAKE_PTR(e.fragment);
+			return 0;
+		}
+		free(id);
+		id = TAKE_PTR(e.alias);
+	}
+	return -ELOOP;
+}
+
+/* --- Every name in the search path. --- */
+
+struct dirent_name {
+	char *name;
+	unsigned dir;
+	bool symlink;
+};
+
+static int cmp_dirent_name(const void *a, const void *b)
+{
+	const struct dirent_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
+}
+
+static void names_free(struct dirent_name *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+}
+
+/*
+ * All valid unit names (regular files and symlinks) of the search path, sorted, each once with
+ * the first directory that has it.
+ */
+static int enumerate_names(struct loader *l, struct dirent_name **ret, size_t *ret_n)
+{
+	struct dirent_name *v = NULL;
+	size_t n = 0, alloc = 0, k = 0;
+	unsigned i = 0;
+
+	STRV_FOREACH(d, l->search) {
+		cleanup_free char *host = root_join(l->root, *d);
+		DIR *dir;
+		struct dirent *de;
+
+		if (!host)
+			goto oom;
+		dir = opendir(host);
+		i++;
+		if (!dir)
+			continue;
+		while ((de = readdir(dir))) {
+			bool link;
+
+			if (de->d_name[0] == '.' || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
+				continue;
+			if (de->d_type == DT_UNKNOWN) {
+				struct stat st;
+
+				if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+					continue;
+				link = S_ISLNK(st.st_mode);
+				if (!link && !S_ISREG(st.st_mode))
+					continue;
+			} else if (de->d_type == DT_LNK || de->d_type == DT_REG)
+				link = de->d_type == DT_LNK;
+			else
+				continue;
+			if (n == alloc) {
+				size_t na = MAX(alloc * 2, (size_t)64);
+				struct dirent_name *nv = realloc(v, na * sizeof(*nv));
+
+				if (!nv) {
+					closedir(dir);
+					goto oom;
+				}
+				v = nv;
+				alloc = na;
+			}
+			v[n] = (struct dirent_name){ strdup(de->d_name), i - 1, link };
+			if (!v[n].name) {
+				closedir(dir);
+				goto oom;
+			}
+			n++;
+		}
+		closedir(dir);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_dirent_name);
+	for (size_t j = 0; j < n; j++) {
+		if (k > 0 && streq(v[k - 1].name, v[j].name)) {
+			free(v[j].name);
+			continue;
+		}
+		v[k++] = v[j];
+	}
+	*ret = v;
+	*ret_n = k;
+	return 0;
+oom:
+	names_free(v, n);
+	return -ENOMEM;
+}
+
+int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char ***ret)
+{
+	struct loader l = { .root = normalize_root(opts ? opts->root : NULL) };
+	cleanup_strv char **search = NULL, **out = NULL;
+	struct dirent_name *v = NULL;
+	size_t n = 0;
+	int r;
+
+	if (!opts || !ret)
+		return -EINVAL;
+	r = sdh_unit_search_path(opts, &search);
+	if (r < 0)
+		return r;
+	l.search = search;
+	r = enumerate_names(&l, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		if (!isempty(suffix) && !endswith(v[i].name, suffix))
+			continue;
+		if (strv_extend(&out, v[i].name) < 0) {
+			names_free(v, n);
+			return -ENOMEM;
+		}
+	}
+	names_free(v, n);
+	if (!out && !(out = calloc(1, sizeof(char *))))
+		return -ENOMEM;
+	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+/*
+ * The names of the unit whose fragment is FRAGMENT (systemd's unit_name_map and add_names()):
+ * every name whose alias chain ends at a file of the same base name; template aliases get
+ * INSTANCE inserted.
+ */
+static int collect_aliases(struct loader *l, const char *fragment, const char *instance,
+			   char ***names)
+{
+	const char *base = path_basename(fragment);
+	const char *suffix = unit_name_suffix(base);
+	struct loader quiet = *l;
+	struct dirent_name *v = NULL;
+	size_t n = 0;
+	int r;
+
+	/* Other units' broken links are not this unit's problem: resolve them silently. */
+	quiet.diags = NULL;
+	l = &quiet;
+	r = enumerate_names(l, &v, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		cleanup_free char *dst = NULL, *name = NULL, *inst = NULL;
+		int kind = unit_name_classify(v[i].name);
+
+		if (!streq(unit_name_suffix(v[i].name), suffix))
+			continue;
+		if (!v[i].symlink) {
+			/* A file is only ever its own name. */
+			if (!streq(v[i].name, base))
+				continue;
+		} else {
+			r = ids_map_get(l, v[i].name, &dst);
+			if (r == -ENOMEM)
+				goto out;
+			if (r < 0 || !streq(path_basename(dst), base))
+				continue;
+		}
+		if (kind == UNIT_NAME_TEMPLATE) {
+			if (!instance)
+				continue;
+			r = unit_name_replace_instance(v[i].name, instance, &name);
+			if (r == -ENOMEM)
+				goto out;
+			if (r < 0)
+				continue;
+		} else if (kind == UNIT_NAME_INSTANCE) {
+			r = unit_name_to_instance(v[i].name, &inst);
+			if (r < 0)
+				goto out;
+			if (!streq_ptr(inst, instance))
+				continue;
+			name = strdup(v[i].name);
+		} else {
+			if (instance)
+				continue;
+			name = strdup(v[i].name);
+		}
+		if (!name) {
+			r = -ENOMEM;
+			goto out;
+		}
+		if (!strv_contains(*names, name) && strv_consume(names, TAKE_PTR(name)) < 0) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	names_free(v, n);
+	return r;
+}
+
+/* --- Drop-ins. --- */
+
+/* systemd's unit_file_find_dirs() for one search directory. */
+static int find_dropin_dirs(struct loader *l, const char *search_dir, const char *name,
+			    char ***dirs)
+{
+	cleanup_free char *d = NULL, *chased = NULL, *prefix = NULL, *instance = NULL,
+			  *built = NULL;
+	int kind, r;
+	bool chopped = false;
+	char *dash;
+
+	if (asprintf(&d, "%s/%s.d", search_dir, name) < 0)
+		return -ENOMEM;
+	r = chase_in_root(l->root, d, 0, &chased);
+	if (r == -ENOMEM)
+		return r;
+	if (r >= 0) {
+		cleanup_free char *host = root_join(l->root, chased);
+		struct stat st;
+
+		if (!host)
+			return -ENOMEM;
+		if (stat(host, &st) >= 0 && S_ISDIR(st.st_mode) &&
+		    strv_consume(dirs, TAKE_PTR(chased)) < 0)
+			return -ENOMEM;
+	}
+	if (unit_type_from_string(name) >= 0)
+		return 0; /* the type-wide "service.d" has no template or prefixes */
+	kind = unit_name_classify(name);
+	if (kind == UNIT_NAME_INSTANCE) {
+		cleanup_free char *template = NULL;
+
+		r = unit_name_template(name, &template);
+		if (r < 0)
+			return r;
+		r = find_dropin_dirs(l, search_dir, template, dirs);
+		if (r < 0)
+			return r;
+	}
+	/* "a-b-c.service" also reads "a-b-.service.d", then (recursively) "a-.service.d". */
+	r = unit_name_to_prefix(name, &prefix);
+	if (r < 0)
+		return r;
+	for (;;) {
+		size_t n;
+
+		dash = strrchr(prefix, '-');
+		if (!dash)
+			return 0;
+		n = (size_t)(dash - prefix);
+		if (n == 0)
+			return 0;
+		if (prefix[n + 1] != 0 || chopped) {
+			prefix[n + 1] = 0;
+			break;
+		}
+		prefix[n] = 0; /* a trailing dash is chopped off once */
+		chopped = true;
+	}
+	if (!unit_prefix_is_valid(prefix))
+		return 0;
+	if (kind == UNIT_NAME_INSTANCE || kind == UNIT_NAME_TEMPLATE) {
+		r = unit_name_to_instance(name, &instance);
+		if (r < 0)
+			return r;
+	}
+	r = unit_name_build(prefix, instance, unit_name_suffix(name), &built);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	return find_dropin_dirs(l, search_dir, built, dirs);
+}
+
+struct dropin {
+	char *path; /* inside the root */
+	const char *base;
+	bool masked;
+};
+
+static int cmp_dropin(const void *a, const void *b)
+{
+	return strcmp(((const struct dropin *)a)->base, ((const struct dropin *)b)->base);
+}
+
+/* systemd's conf_files_list_strv() over DIRS: the first directory having a file name wins. */
+static int list_dropins(struct loader *l, char **dirs, char ***ret)
+{
+	struct dropin *v = NULL;
+	size_t n = 0, alloc = 0;
+	cleanup_strv char **out = NULL;
+	bool warned = false;
+	int r = -ENOMEM;
+
+	STRV_FOREACH(d, dirs) {
+		cleanup_free char *host = root_join(l->root, *d);
+		DIR *dir;
+		struct dirent *de;
+
+		if (!host)
+			goto out;
+		dir = opendir(host);
+		if (!dir)
+			continue;
+		while ((de = readdir(dir))) {
+			bool seen = false;
+			struct stat st;
+			char target[16];
+			ssize_t k;
+
+			if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
+				continue;
+			for (size_t i = 0; i < n && !seen; i++)
+				seen = streq(v[i].base, de->d_name);
+			if (seen)
+				continue;
+			if (n >= DROPINS_MAX) {
+				if (!warned &&
+				    ldiag(l, *d, SDH_SEVERITY_WARNING, "too-many-dropins",
+					  "more than %u drop-ins, ignoring the rest",
+					  DROPINS_MAX) < 0) {
+					closedir(dir);
+					goto out;
+				}
+				warned = true;
+				continue;
+			}
+			if (n == alloc) {
+				size_t na = MAX(alloc * 2, (size_t)8);
+				struct dropin *nv = realloc(v, na * sizeof(*nv));
+
+				if (!nv) {
+					closedir(dir);
+					goto out;
+				}
+				v = nv;
+				alloc = na;
+			}
+			v[n].path = path_join(*d, de->d_name);
+			if (!v[n].path) {
+				closedir(dir);
+				goto out;
+			}
+			v[n].base = path_basename(v[n].path);
+			/* A symlink to /dev/null masks this name in lower directories. */
+			v[n].masked =
+				fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) >= 0 &&
+				S_ISLNK(st.st_mode) &&
+				(k = readlinkat(dirfd(dir), de->d_name, target,
+						sizeof(target) - 1)) > 0 &&
+				(target[k] = 0, streq(target, "/dev/null"));
+			n++;
+		}
+		closedir(dir);
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_dropin);
+	for (size_t i = 0; i < n; i++)
+		if (!v[i].masked && strv_extend(&out, v[i].path) < 0)
+			goto out;
+	*ret = TAKE_PTR(out);
+	r = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+	return r;
+}
+
+/* systemd's unit_file_find_dropin_paths(): the unit's id, its aliases, then "<type>.d". */
+static int find_dropins(struct loader *l, const char *id, char **aliases, char ***ret)
+{
+	cleanup_strv char **dirs = NULL;
+	int r;
+
+	STRV_FOREACH(p, l->search)
+		if ((r = find_dropin_dirs(l, *p, id, &dirs)) < 0)
+			return r;
+	STRV_FOREACH(a, aliases)
+		STRV_FOREACH(p, l->search)
+			if ((r = find_dropin_dirs(l, *p, *a, &dirs)) < 0)
+				return r;
+	STRV_FOREACH(p, l->search)
+		if ((r = find_dropin_dirs(l, *p, unit_name_suffix(id), &dirs)) < 0)
+			return r;
+	return list_dropins(l, dirs, ret);
+}
+
+/* --- Loading. --- */
+
+struct sdh_unit *sdh_unit_free(struct sdh_unit *u)
+{
+	if (!u)
+		return NULL;
+	free(u->name);
+	free(u->id);
+	free(u->type);
+	free(u->prefix);
+	free(u->instance);
+	free(u->fragment_path);
+	strv_free(u->dropin_paths);
+	strv_free(u->aliases);
+	unit_assignments_free(u->assignments, u->n_assignments);
+	free(u->root);
+	free(u);
+	return NULL;
+}
+
+DEFINE_CLEANUP_FUNC(struct sdh_unit *, sdh_unit_free, sdh_unit_freep)
+
+/* Read a file of the unit (inside the root); masked: a /dev/null link or an empty file. */
+static int read_unit_file(struct loader *l, const char *path, char **ret, size_t *ret_len,
+			  bool *ret_masked)
+{
+	cleanup_free char *chased = NULL, *host = NULL;
+	int r;
+
+	*ret_masked = false;
+	r = chase_in_root(l->root, path, 0, &chased);
+	if (r < 0)
+		return r;
+	if (streq(chased, "/dev/null")) {
+		*ret_masked = true;
+		return 0;
+	}
+	host = root_join(l->root, chased);
+	if (!host)
+		return -ENOMEM;
+	r = read_full_file_at(AT_FDCWD, host, SDH_FILE_SIZE_MAX, ret, ret_len);
+	if (r < 0)
+		return r;
+	*ret_masked = *ret_len == 0;
+	return 0;
+}
+
+static int parse_file(struct loader *l, struct sdh_unit *u, const char *path, bool dropin)
+{
+	cleanup_free char *buf = NULL;
+	struct unit_parse p = {
+		.file = path,
+		.type = u->type,
+		.version = l->version,
+		.dropin = dropin,
+		.diags = l->diags,
+		.assignments = u->assignments,
+		.n_assignments = u->n_assignments,
+		.alloc = u->n_assignments,
+	};
+	size_t len = 0;
+	bool masked;
+	int r;
+
+	r = read_unit_file(l, path, &buf, &len, &masked);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		if (!dropin)
+			u->load_state = SDH_LOAD_ERROR;
+		return ldiag(l, path, dropin ? SDH_SEVERITY_WARNING : SDH_SEVERITY_ERROR,
+			     "cannot-read", "cannot read %s: %s", dropin ? "drop-in" : "unit file",
+			     r == -EFBIG ? "file too large" : strerror(-r));
+	}
+	if (masked) {
+		if (!dropin)
+			u->load_state = SDH_LOAD_MASKED;
+		return 0;
+	}
+	r = unit_parse_buffer(&p, buf, len);
+	u->assignments = p.assignments;
+	u->n_assignments = p.n_assignments;
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		u->load_state = SDH_LOAD_ERROR; /* systemd refuses the unit */
+	return 0;
+}
+
+static const char *default_instance(unsigned version)
+{
+	/* systemd-analyze's offline instance: "i" up to 256, then --instance= (test_instance). */
+	return SDH_VERSION_MAJOR(effective_version(version)) >= 257 ? "test_instance" : "i";
+}
+
+int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct sdh_diags *diags,
+		  struct sdh_unit **ret)
+{
+	cleanup_attr(sdh_unit_freep) struct sdh_unit *u = NULL;
+	cleanup_strv char **search = NULL, **names = NULL;
+	cleanup_free char *fragment = NULL;
+	struct loader l;
+	int kind, r;
+
+	if (!opts || !name || !ret || (unsigned)opts->scope >= SDH_SCOPE_MAX)
+		return -EINVAL;
+	kind = unit_name_classify(name);
+	if (!kind)
+		return -EINVAL;
+	r = sdh_unit_search_path(opts, &search);
+	if (r < 0)
+		return r;
+	l = (struct loader){
+		.root = normalize_root(opts->root),
+		.version = effective_version(opts->version),
+		.search = search,
+		.diags = diags,
+	};
+
+	u = calloc(1, sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	u->scope = opts->scope;
+	u->version = l.version;
+	if (l.root && !(u->root = strdup(l.root)))
+		return -ENOMEM;
+	if (kind == UNIT_NAME_TEMPLATE) {
+		const char *inst = opts->instance ? opts->instance : default_instance(l.version);
+
+		r = unit_name_replace_instance(name, inst, &u->name);
+		if (r < 0)
+			return r;
+	} else if (!(u->name = strdup(name)))
+		return -ENOMEM;
+	r = unit_name_to_instance(u->name, &u->instance);
+	if (r < 0)
+		return r;
+	if (!(u->type = strdup(unit_name_suffix(u->name))))
+		return -ENOMEM;
+
+	r = ids_map_get(&l, u->name, &fragment);
+	if ((r == -ENOENT || r == -ENXIO) && u->instance) {
+		cleanup_free char *template = NULL;
+		int k = unit_name_template(u->name, &template);
+
+		if (k < 0)
+			return k;
+		r = ids_map_get(&l, template, &fragment);
+	}
+	if (r == -ENOMEM)
+		return r;
+	if (r == -ENXIO || r == -ELOOP) {
+		r = ldiag(&l, NULL, SDH_SEVERITY_ERROR,
+			  r == -ELOOP ? "alias-loop" : "dangling-alias",
+			  r == -ELOOP ? "alias loop while resolving '%s'"
+				      : "alias '%s' points to a unit that does not exist",
+			  u->name);
+		if (r < 0)
+			return r;
+	}
+	if (!fragment) {
+		u->load_state = SDH_LOAD_NOT_FOUND;
+		if (!(u->id = strdup(u->name)))
+			return -ENOMEM;
+		r = unit_name_to_prefix(u->id, &u->prefix);
+		if (r < 0)
+			return r;
+		*ret = TAKE_PTR(u);
+		return 0;
+	}
+
+	/* The id is the fragment's name, with our instance when it is a template. */
+	if (unit_name_is_valid(path_basename(fragment), UNIT_NAME_TEMPLATE) && u->instance)
+		r = unit_name_replace_instance(path_basename(fragment), u->instance, &u->id);
+	else
+		r = (u->id = strdup(path_basename(fragment))) ? 0 : -ENOMEM;
+	if (r < 0)
+		return r;
+	r = unit_name_to_prefix(u->id, &u->prefix);
+	if (r < 0)
+		return r;
+	u->fragment_path = TAKE_PTR(fragment);
+	u->load_state = SDH_LOAD_LOADED;
+
+	r = parse_file(&l, u, u->fragment_path, false);
+	if (r < 0)
+		return r;
+	if (u->load_state == SDH_LOAD_MASKED) {
+		*ret = TAKE_PTR(u);
+		return 0;
+	}
+
+	if (strv_extend(&names, u->name) < 0)
+		return -ENOMEM;
+	r = collect_aliases(&l, u->fragment_path, u->instance, &names);
+	if (r < 0)
+		return r;
+	STRV_FOREACH(n, names)
+		if (!streq(*n, u->id) && strv_extend(&u->aliases, *n) < 0)
+			return -ENOMEM;
+	strv_sort(u->aliases);
+
+	r = find_dropins(&l, u->id, u->aliases, &u->dropin_paths);
+	if (r < 0)
+		return r;
+	STRV_FOREACH(d, u->dropin_paths) {
+		r = parse_file(&l, u, *d, true);
+		if (r < 0)
+			return r;
+	}
+	*ret = TAKE_PTR(u);
+	return 0;
+}
+
+const struct sdh_assignment *sdh_unit_last(const struct sdh_unit *u, const char *section,
+					   const char *key)
+{
+	for (size_t i = u ? u->n_assignments : 0; i > 0; i--) {
+		const struct sdh_assignment *a = &u->assignments[i - 1];
+
+		if (streq(a->key, key) && (!section || streq(a->section, section)))
+			return a;
+	}
+	return NULL;
+}
+
+const char *sdh_load_state_to_string(enum sdh_load_state s)
+{
+	static const char *const names[SDH_LOAD_STATE_MAX] = {
+		[SDH_LOAD_LOADED] = "loaded", [SDH_LOAD_NOT_FOUND] = "not-found",
+		[SDH_LOAD_MASKED] = "masked", [SDH_LOAD_BAD_SETTING] = "bad-setting",
+		[SDH_LOAD_ERROR] = "error",
+	};
+
+	return (unsigned)s < SDH_LOAD_STATE_MAX ? names[s] : NULL;
+}
+
+const char *sdh_scope_to_string(enum sdh_scope s)
+{
+	static const char *const names[SDH_SCOPE_MAX] = {
+		[SDH_SCOPE_SYSTEM] = "system",
+		[SDH_SCOPE_USER] = "user",
+	};
+
+	return (unsigned)s < SDH_SCOPE_MAX ? names[s] : NULL;
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic/macro.h"
+#include "basic/strbuf.h"
+#include "basic/string-util.h"
+#include "sdharden/kb.h"
+#include "unit/unit-parse.h"
+
+#define UTF8_BOM "\xef\xbb\xbf"
+
+void unit_assignments_free(struct sdh_assignment *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(a[i].section);
+		free(a[i].key);
+		free(a[i].value);
+		free(a[i].file);
+	}
+	free(a);
+}
+
+/* The sections a unit of TYPE has besides [Unit] and [Install] (systemd's per-type vtable). */
+static const char *type_section(const char *type)
+{
+	static const char *const map[][2] = {
+		{ "service", "Service" },     { "socket", "Socket" }, { "mount", "Mount" },
+		{ "automount", "Automount" }, { "swap", "Swap" },     { "timer", "Timer" },
+		{ "path", "Path" },           { "slice", "Slice" },   { "scope", "Scope" },
+	};
+
+	for (size_t i = 0; type && i < ELEMENTSOF(map); i++)
+		if (streq(type, map[i][0]))
+			return map[i][1];
+	return NULL;
+}
+
+static bool section_known(const char *type, const char *section)
+{
+	const char *s = type_section(type);
+
+	return streq(section, "Unit") || streq(section, "Install") || (s && streq(section, s));
+}
+
+/* systemd's string_is_safe(): no control characters, quotes or backslashes. */
+static bool string_is_safe(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 127 || strchr("\\\"'", *p))
+			return false;
+	return true;
+}
+
+static int diag(struct unit_parse *p, unsigned line, enum sdh_severity sev, const char *code,
+		const char *fmt, ...) printf_attr(5, 6);
+static int diag(struct unit_parse *p, unsigned line, enum sdh_severity sev, const char *code,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (!p->diags)
+		return 0;
+	va_start(ap, fmt);
+	r = sdh_diags_addv(p->diags, p->file, line, sev, code, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+static int add_assignment(struct unit_parse *p, const char *section, const char *key,
+			  const char *value, unsigned line, unsigned line_end)
+{
+	struct sdh_assignment *a;
+
+	if (p->n_assignments == p->alloc) {
+		size_t na = MAX(p->alloc * 2, (size_t)16);
+
+		a = realloc(p->assignments, na * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		p->assignments = a;
+		p->alloc = na;
+	}
+	a = &p->assignments[p->n_assignments];
+	*a = (struct sdh_assignment){
+		.section = strdup(section),
+		.key = strdup(key),
+		.value = strdup(value),
+		.file = strdup(p->file),
+		.line = line,
+		.line_end = line_end,
+		.from_dropin = p->dropin,
+	};
+	if (!a->section || !a->key || !a->value || !a->file) {
+		free(a->section);
+		free(a->key);
+		free(a->value);
+		free(a->file);
+		return -ENOMEM;
+	}
+	p->n_assignments++;
+	return 0;
+}
+
+struct parse_state {
+	char *section; /* NULL: none, or an ignored one */
+	bool section_ignored;
+};
+
+static int assignment(struct unit_parse *p, struct parse_state *s, const char *key,
+		      const char *value, unsigned line, unsigned line_end)
+{
+	const struct sdh_directive *d;
+	const char *hint;
+
+	/* systemd ignores "X-" keys silently, anything else it does not know with a warning. */
+	if (startswith(key, "X-"))
+		return 0;
+	d = sdh_directive_lookup(key);
+	if (d && !sdh_directive_known_at(d, p->version)) {
+		return diag(p, line, SDH_SEVERITY_WARNING, "unknown-key",
+			    "unknown key '%s' in section [%s], ignoring: systemd %u does not know "
+			    "it (added in %u)",
+			    key, s->section, SDH_VERSION_MAJOR(p->version),
+			    SDH_VERSION_MAJOR(d->version_added));
+	}
+	if (!d) {
+		hint = sdh_directive_suggest(key);
+		if (hint)
+			return diag(
+				p, line, SDH_SEVERITY_WARNING, "unknown-key",
+				"unknown key '%s' in section [%s], ignoring (did you mean '%s'?)",
+				key, s->section, hint);
+		return diag(p, line, SDH_SEVERITY_WARNING, "unknown-key",
+			    "unknown key '%s' in section [%s], ignoring", key, s->section);
+	}
+	if (!sdh_directive_in_section(d, s->section))
+		return diag(p, line, SDH_SEVERITY_WARNING, "key-wrong-section",
+			    "key '%s' does not belong in section [%s] (only in [%s]), ignoring",
+			    key, s->section, d->sections_v262);
+	return add_assignment(p, s->section, key, value, line, line_end);
+}
+
+/* systemd's parse_line(): L is modified. */
+static int parse_line(struct unit_parse *p, struct parse_state *s, char *l, unsigned line,
+		      unsigned line_end)
+{
+	char *e;
+
+	l = strstrip(l);
+	if (!*l)
+		return 0;
+	if (startswith(l, ".include "))
+		return diag(p, line_end, SDH_SEVERITY_WARNING, "include-obsolete",
+			    "'.include' is not supported anymore, ignoring the line");
+	if (*l == '[') {
+		size_t k = strlen(l);
+		char *n;
+
+		if (l[k - 1] != ']') {
+			int r = diag(p, line_end, SDH_SEVERITY_ERROR, "bad-section-header",
+				     "invalid section header '%s'", l);
+			return r < 0 ? r : -EBADMSG;
+		}
+		n = strndup(l + 1, k - 2);
+		if (!n)
+			return -ENOMEM;
+		if (!string_is_safe(n)) {
+			int r = diag(p, line_end, SDH_SEVERITY_ERROR, "bad-section-header",
+				     "bad characters in section header '%s'", l);
+			free(n);
+			return r < 0 ? r : -EBADMSG;
+		}
+		free(s->section);
+		s->section = NULL;
+		if (!section_known(p->type, n)) {
+			int r = 0;
+
+			if (!startswith(n, "X-"))
+				r = diag(p, line_end, SDH_SEVERITY_WARNING, "unknown-section",
+					 "unknown section [%s], ignoring", n);
+			free(n);
+			s->section_ignored = true;
+			return r;
+		}
+		s->section = n;
+		s->section_ignored = false;
+		return 0;
+	}
+	if (!s->section) {
+		if (s->section_ignored)
+			return 0;
+		return diag(p, line_end, SDH_SEVERITY_WARNING, "outside-section",
+			    "assignment outside of a section, ignoring");
+	}
+	e = strchr(l, '=');
+	if (!e)
+		return diag(p, line_end, SDH_SEVERITY_WARNING, "missing-equals",
+			    "missing '=' in '%s', ignoring the line", l);
+	if (e == l)
+		return diag(p, line_end, SDH_SEVERITY_WARNING, "missing-key",
+			    "missing key name before '=', ignoring the line");
+	*e = 0;
+	if (s->section_ignored)
+		return 0;
+	return assignment(p, s, strstrip(l), strstrip(e + 1), line, line_end);
+}
+
+/*
+ * Cut the next line off [*pos, len) the way systemd's read_line() does: '\n', '\r' and NUL end a
+ * line; "\r\n" and "\n\r" count as one end, a NUL always ends it right there.  Returns false at
+ * the end of the buffer.
+ */
+static bool next_line(const char *buf, size_t len, size_t *pos, size_t *ret_start, size_t *ret_len,
+		      bool *ret_nul)
+{
+	size_t i = *pos, start = i;
+	unsigned prev = 0; /* 1: '\n', 2: '\r' */
+
+	if (i >= len)
+		return false;
+	*ret_nul = false;
+	while (i < len && buf[i] != '\n' && buf[i] != '\r' && buf[i] != 0)
+		i++;
+	*ret_start = start;
+	*ret_len = i - start;
+	if (i < len && buf[i] == 0) {
+		*ret_nul = true;
+		*pos = i + 1;
+		return true;
+	}
+	while (i < len && (buf[i] == '\n' || buf[i] == '\r')) {
+		unsigned t = buf[i] == '\n' ? 1 : 2;
+
+		if (prev & t)
+			break;
+		prev |= t;
+		i++;
+	}
+	*pos = i;
+	return true;
+}
+
+int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
+{
+	struct parse_state s = { 0 };
+	cleanup_strbuf struct strbuf cont = STRBUF_INIT;
+	bool in_cont = false, bom_seen = false, nul_reported = false;
+	unsigned line = 0, cont_line = 0;
+	size_t pos = 0, start, n;
+	bool nul;
+	int r = 0;
+
+	while (next_line(buf, len, &pos, &start, &n, &nul)) {
+		cleanup_free char *l0 = NULL;
+		const char *l, *c;
+		char *cur;
+		bool escaped = false;
+
+		line++;
+		if (nul && !nul_reported) {
+			nul_reported = true;
+			r = diag(p, line, SDH_SEVERITY_WARNING, "nul-byte",
+				 "NUL byte in the file, systemd reads it as the end of a line");
+			if (r < 0)
+				goto out;
+		}
+		if (n > UNIT_LINE_MAX) {
+			r = diag(p, line, SDH_SEVERITY_ERROR, "line-too-long",
+				 "line too long (%zu bytes, systemd's limit is %u)", n,
+				 UNIT_LINE_MAX);
+			r = r < 0 ? r : -ENOBUFS;
+			goto out;
+		}
+		l0 = strndup(buf + start, n);
+		if (!l0) {
+			r = -ENOMEM;
+			goto out;
+		}
+		/* Comments are recognised on the raw line, even inside a continuation. */
+		c = l0 + strspn(l0, WHITESPACE);
+		if (*c && strchr("#;", *c))
+			continue;
+		l = l0;
+		if (!bom_seen && startswith(l0, UTF8_BOM)) {
+			l = l0 + strlen(UTF8_BOM);
+			bom_seen = true;
+		}
+		if (in_cont) {
+			if (cont.len + strlen(l) > UNIT_LINE_MAX) {
+				r = diag(p, line, SDH_SEVERITY_ERROR, "line-too-long",
+					 "continuation line too long (systemd's limit is %u bytes)",
+					 UNIT_LINE_MAX);
+				r = r < 0 ? r : -ENOBUFS;
+				goto out;
+			}
+		} else {
+			strbuf_reset(&cont);
+			cont_line = line;
+		}
+		strbuf_adds(&cont, l);
+		if (strbuf_error(&cont)) {
+			r = -ENOMEM;
+			goto out;
+		}
+		cur = cont.buf;
+		for (char *e = cur; *e; e++)
+			escaped = !escaped && *e == '\\';
+		if (escaped) {
+			cont.buf[cont.len - 1] = ' ';
+			in_cont = true;
+			continue;
+		}
+		in_cont = false;
+		r = parse_line(p, &s, cur, cont_line, line);
+		if (r < 0)
+			goto out;
+	}
+	if (in_cont)
+		r = parse_line(p, &s, cont.buf, cont_line, line);
+out:
+	free(s.section);
+	return r;
+}
