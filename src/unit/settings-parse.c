@@ -680,7 +680,9 @@ static int device_allow_prepend(struct sdh_settings *s, const char *path, const 
 		free(e);
 		return -ENOMEM;
 	}
-	memmove(n + 1, n, (len + 1) * sizeof(*n));
+	if (len > 0)
+		memmove(n + 1, n, len * sizeof(*n));
+	n[len + 1] = NULL;
 	n[0] = e;
 	s->device_allow = n;
 	return 0;
