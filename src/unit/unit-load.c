@@ -889,7 +889,8 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 	STRV_FOREACH(n, names)
 		if (!streq(*n, u->id) && strv_extend(&u->aliases, *n) < 0)
 			return -ENOMEM;
-	strv_sort(u->aliases);
+	if (u->aliases)
+		strv_sort(u->aliases);
 
 	r = find_dropins(&l, u->id, u->aliases, &u->dropin_paths);
 	if (r < 0)
