@@ -345,6 +345,13 @@ static bool unit_declares_dir(const struct ctx *c, const char *path)
 	return false;
 }
 
+static char *strjoin_dash(const char *path)
+{
+	char *s = NULL;
+
+	return asprintf(&s, "-%s", path) < 0 ? NULL : s;
+}
+
 static int add_unique(char ***l, const char *s)
 {
 	return strv_contains(*l, s) ? 0 : strv_extend(l, s);
@@ -385,14 +392,18 @@ static int analyze_writes(struct ctx *c)
 
 			if (!full)
 				return -ENOMEM;
-			if (stat_in_root(c, full, &st, true) < 0 && !c->dynamic) {
-				/* Missing: systemd can create it (a mkdir was seen), else tolerate.
-				 */
+			if (c->dynamic || sdh_profile_find_file(c->p, full, SDH_FILE_MKDIR))
+				/* systemd creates it (and hands it to the dynamic user). */
 				r = add_unique(&c->dirs[k], top);
-			} else if (c->dynamic)
-				r = add_unique(&c->dirs[k], top);
-			else
+			else if (stat_in_root(c, full, &st, true) >= 0)
 				r = add_unique(&c->rw_paths, full);
+			else {
+				/* Not in the root: tolerate its absence rather than fail to start.
+				 */
+				cleanup_free char *opt = strjoin_dash(full);
+
+				r = opt ? add_unique(&c->rw_paths, opt) : -ENOMEM;
+			}
 			if (r < 0)
 				return r;
 			continue;
