@@ -30,7 +30,7 @@
 struct task {
 	pid_t tid, tgid;
 	bool in_syscall;
-	struct trace_event ev;
+	struct tev_event ev;
 };
 
 struct tracer {
@@ -43,7 +43,7 @@ struct tracer {
 	size_t n_tasks;
 	uint64_t counts[TEV_NR_MAX];
 	uint64_t *other_counts; /* numbers >= TEV_NR_MAX are rare: emitted one by one */
-	struct trace_event queue[EVQ_MAX];
+	struct tev_event queue[EVQ_MAX];
 	size_t q_head, q_len;
 	bool stopping, counts_sent, done;
 	struct timespec stop_time;
@@ -143,7 +143,7 @@ static void task_remove(struct tracer *t, pid_t tid)
 		*k = t->tasks[--t->n_tasks];
 }
 
-static void push(struct tracer *t, const struct trace_event *ev)
+static void push(struct tracer *t, const struct tev_event *ev)
 {
 	/* The queue only holds what one wait produced (at most a few): it cannot overflow. */
 	if (t->q_len < EVQ_MAX)
@@ -214,8 +214,8 @@ static int resume(struct task *k, int sig)
 static int on_seccomp_stop(struct tracer *t, struct task *k)
 {
 	unsigned long long args[6];
-	struct trace_spec spec;
-	struct trace_event *ev = &k->ev;
+	struct tev_spec spec;
+	struct tev_event *ev = &k->ev;
 	long nr;
 	int r;
 
@@ -225,14 +225,14 @@ static int on_seccomp_stop(struct tracer *t, struct task *k)
 	if (nr >= 0 && nr < TEV_NR_MAX)
 		t->counts[nr]++;
 	else {
-		struct trace_event c = { .type = TEV_COUNT, .pid = k->tgid, .nr = nr, .count = 1 };
+		struct tev_event c = { .type = TEV_COUNT, .pid = k->tgid, .nr = nr, .count = 1 };
 
 		push(t, &c);
 	}
 	if (!trace_spec_for(nr, &spec))
 		return resume(k, 0);
 
-	*ev = (struct trace_event){ .type = TEV_SYSCALL, .pid = k->tgid, .tid = k->tid, .nr = nr };
+	*ev = (struct tev_event){ .type = TEV_SYSCALL, .pid = k->tgid, .tid = k->tid, .nr = nr };
 	for (unsigned i = 0; i < 6; i++)
 		ev->args[i] = args[i];
 	for (unsigned i = 0; i < 2; i++)
@@ -258,7 +258,7 @@ static void send_kill(struct tracer *t, int sig)
 /* Handle one wait status; queues the events it produces. */
 static int handle(struct tracer *t, pid_t tid, int status)
 {
-	struct trace_event ev = { 0 };
+	struct tev_event ev = { 0 };
 	struct task *k;
 	unsigned long msg;
 	int sig, event;
@@ -270,9 +270,9 @@ static int handle(struct tracer *t, pid_t tid, int status)
 			t->main_exited = true;
 		}
 		if (k && k->tid == k->tgid) {
-			ev = (struct trace_event){ .type = TEV_EXIT,
-						   .pid = k->tgid,
-						   .status = status };
+			ev = (struct tev_event){ .type = TEV_EXIT,
+						 .pid = k->tgid,
+						 .status = status };
 			push(t, &ev);
 		}
 		task_remove(t, tid);
@@ -296,16 +296,16 @@ static int handle(struct tracer *t, pid_t tid, int status)
 
 			k = task_find(t, tid); /* task_add may have moved it */
 			if (c && k) {
-				ev = (struct trace_event){ .type = TEV_FORK,
-							   .pid = k->tgid,
-							   .tid = k->tid,
-							   .child = c->tgid };
+				ev = (struct tev_event){ .type = TEV_FORK,
+							 .pid = k->tgid,
+							 .tid = k->tid,
+							 .child = c->tgid };
 				push(t, &ev);
 			}
 		}
 		return k ? resume(k, 0) : 0;
 	case PTRACE_EVENT_EXEC:
-		ev = (struct trace_event){ .type = TEV_EXEC, .pid = k->tgid, .tid = tid };
+		ev = (struct tev_event){ .type = TEV_EXEC, .pid = k->tgid, .tid = tid };
 		push(t, &ev);
 		return resume(k, 0);
 	case PTRACE_EVENT_STOP:
@@ -327,7 +327,7 @@ static int handle(struct tracer *t, pid_t tid, int status)
 	return resume(k, sig == SIGTRAP && event ? 0 : sig);
 }
 
-static int seccomp_next_event(struct tracer *t, struct trace_event *ev, int timeout_ms)
+static int seccomp_next_event(struct tracer *t, struct tev_event *ev, int timeout_ms)
 {
 	struct timespec start;
 
@@ -347,10 +347,9 @@ static int seccomp_next_event(struct tracer *t, struct trace_event *ev, int time
 			for (; !t->counts_sent; t->counts_sent = true)
 				for (long nr = 0; nr < TEV_NR_MAX; nr++)
 					if (t->counts[nr]) {
-						*ev = (struct trace_event){ .type = TEV_COUNT,
-									    .nr = nr,
-									    .count =
-										    t->counts[nr] };
+						*ev = (struct tev_event){ .type = TEV_COUNT,
+									  .nr = nr,
+									  .count = t->counts[nr] };
 						t->counts[nr] = 0;
 						return 1;
 					}

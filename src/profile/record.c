@@ -78,7 +78,7 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 	struct summarizer *s = NULL;
 	struct tracer *t = NULL;
 	struct timespec start, last;
-	struct trace_event *ev = NULL;
+	struct tev_event *ev = NULL;
 	bool stopped = false;
 	pid_t main_pid = -1;
 	char cwd[4096];

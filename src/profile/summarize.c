@@ -46,7 +46,7 @@ struct proc {
 };
 
 struct summarizer;
-typedef int (*handler_t)(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+typedef int (*handler_t)(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 			 const char *name, int err);
 
 struct summarizer {
@@ -229,7 +229,7 @@ static char *resolve(struct proc *p, int dirfd, const char *path)
 	return r ? path_normalize(r) : NULL;
 }
 
-static const char *ev_str(const struct trace_event *ev, unsigned i)
+static const char *ev_str(const struct tev_event *ev, unsigned i)
 {
 	/* The back ends NUL-terminate, but a truncated or missing string must not run off. */
 	return ev->len[i] ? ev->str[i] : "";
@@ -261,7 +261,7 @@ static const char *type_name(int type)
 }
 
 /* Decode a sockaddr copied from the tracee: family, address text, port. */
-static int sockaddr_decode(const struct trace_event *ev, int *family, char *addr, size_t addrlen,
+static int sockaddr_decode(const struct tev_event *ev, int *family, char *addr, size_t addrlen,
 			   unsigned *port)
 {
 	const unsigned char *b = (const unsigned char *)ev->str[0];
@@ -332,7 +332,7 @@ static int stat_as(struct proc *p, const char *path, struct stat *st)
 	return stat(path, st) == 0 ? 0 : -errno;
 }
 
-static int on_open(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_open(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		   const char *name, int err)
 {
 	cleanup_free char *path = NULL;
@@ -396,7 +396,7 @@ static int on_open(struct summarizer *s, struct proc *p, const struct trace_even
 }
 
 /* (dirfd arg index or -1, path string index) -> one access. */
-static int path_op(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int path_op(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		   const char *name, int err, int dirfd_arg, unsigned str, enum sdh_file_access a)
 {
 	cleanup_free char *path = NULL;
@@ -407,31 +407,31 @@ static int path_op(struct summarizer *s, struct proc *p, const struct trace_even
 	return add_file_checked(s, p, path, a, err, name);
 }
 
-static int on_unlink(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_unlink(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		     const char *name, int err)
 {
 	return path_op(s, p, ev, name, err, streq(name, "unlinkat") ? 0 : -1, 0, SDH_FILE_DELETE);
 }
 
-static int on_mkdir(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_mkdir(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		    const char *name, int err)
 {
 	return path_op(s, p, ev, name, err, streq(name, "mkdirat") ? 0 : -1, 0, SDH_FILE_MKDIR);
 }
 
-static int on_truncate(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_truncate(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		       const char *name, int err)
 {
 	return path_op(s, p, ev, name, err, -1, 0, SDH_FILE_WRITE);
 }
 
-static int on_mknod(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_mknod(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		    const char *name, int err)
 {
 	return path_op(s, p, ev, name, err, streq(name, "mknodat") ? 0 : -1, 0, SDH_FILE_CREATE);
 }
 
-static int on_rename_link(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_rename_link(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 			  const char *name, int err)
 {
 	bool at = endswith(name, "at") || streq(name, "renameat2");
@@ -449,7 +449,7 @@ static int on_rename_link(struct summarizer *s, struct proc *p, const struct tra
 }
 
 /* chmod/chown family: (dirfd?, path) or an fd. */
-static char *target_of(struct proc *p, const struct trace_event *ev, const char *name)
+static char *target_of(struct proc *p, const struct tev_event *ev, const char *name)
 {
 	if (startswith(name, "f") && !endswith(name, "at") && !endswith(name, "at2")) {
 		const struct fdent *f = fd_get(p, (long)ev->args[0]);
@@ -465,7 +465,7 @@ static char *target_of(struct proc *p, const struct trace_event *ev, const char 
 	return resolve(p, AT_FDCWD, ev_str(ev, 0));
 }
 
-static int on_chmod(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_chmod(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		    const char *name, int err)
 {
 	cleanup_free char *path = target_of(p, ev, name);
@@ -483,7 +483,7 @@ static int on_chmod(struct summarizer *s, struct proc *p, const struct trace_eve
 	return sdh_profile_add_event(s->profile, "suid-bit", name, detail, err, 1);
 }
 
-static int on_chown(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_chown(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		    const char *name, int err)
 {
 	cleanup_free char *path = target_of(p, ev, name);
@@ -537,7 +537,7 @@ static char *interpreter_of(struct proc *p, const char *path)
 	return NULL;
 }
 
-static int on_exec(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_exec(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		   const char *name, int err)
 {
 	cleanup_free char *path = NULL, *interp = NULL;
@@ -555,7 +555,7 @@ static int on_exec(struct summarizer *s, struct proc *p, const struct trace_even
 	return r;
 }
 
-static int on_chdir(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_chdir(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		    const char *name, int err)
 {
 	char *dir;
@@ -577,7 +577,7 @@ static int on_chdir(struct summarizer *s, struct proc *p, const struct trace_eve
 	return 0;
 }
 
-static int on_dup(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_dup(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		  const char *name, int err)
 {
 	const struct fdent *from;
@@ -603,7 +603,7 @@ static int on_dup(struct summarizer *s, struct proc *p, const struct trace_event
 	return 0;
 }
 
-static int on_socket(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_socket(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		     const char *name, int err)
 {
 	char fb[16];
@@ -623,7 +623,7 @@ static int on_socket(struct summarizer *s, struct proc *p, const struct trace_ev
 				      type_name(type), "", 0, err, 1);
 }
 
-static int on_bind_connect(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_bind_connect(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 			   const char *name, int err)
 {
 	struct fdent *f = fd_slot(p, (long)ev->args[0]);
@@ -647,7 +647,7 @@ static int on_bind_connect(struct summarizer *s, struct proc *p, const struct tr
 				      port, err, 1);
 }
 
-static int on_listen(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_listen(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		     const char *name, int err)
 {
 	const struct fdent *f = fd_get(p, (long)ev->args[0]);
@@ -683,7 +683,7 @@ static void flag_names(uint64_t flags, char *buf, size_t size)
 	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | \
 	 CLONE_NEWCGROUP)
 
-static int on_namespace(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_namespace(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 			const char *name, int err)
 {
 	uint64_t flags;
@@ -723,7 +723,7 @@ static int event_fmt(struct summarizer *s, const char *kind, const char *syscall
 	return sdh_profile_add_event(s->profile, kind, syscall, detail, err, 1);
 }
 
-static int on_misc(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_misc(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		   const char *name, int err)
 {
 	const uint64_t *a = ev->args;
@@ -806,7 +806,7 @@ static int on_misc(struct summarizer *s, struct proc *p, const struct trace_even
 	return 0;
 }
 
-static int on_signal(struct summarizer *s, struct proc *p, const struct trace_event *ev,
+static int on_signal(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		     const char *name, int err)
 {
 	long target = (long)(int)ev->args[0];
@@ -887,7 +887,7 @@ static const struct {
 int summarizer_new(struct sdh_profile *p, struct summarizer **ret)
 {
 	struct summarizer *s = calloc(1, sizeof(*s));
-	struct trace_spec spec;
+	struct tev_spec spec;
 
 	if (!s)
 		return -ENOMEM;
@@ -950,7 +950,7 @@ static bool cap_routine(int cap, const char *syscall)
 	return false;
 }
 
-int summarizer_add(struct summarizer *s, const struct trace_event *ev)
+int summarizer_add(struct summarizer *s, const struct tev_event *ev)
 {
 	struct proc *p, *parent;
 	const char *name;

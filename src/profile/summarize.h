@@ -20,4 +20,4 @@ int summarizer_new(struct sdh_profile *p, struct summarizer **ret);
 struct summarizer *summarizer_free(struct summarizer *s);
 /* A process traced from the start (CWD known) or found running (CWD NULL: read from /proc). */
 int summarizer_add_process(struct summarizer *s, pid_t pid, const char *cwd);
-int summarizer_add(struct summarizer *s, const struct trace_event *ev);
+int summarizer_add(struct summarizer *s, const struct tev_event *ev);

@@ -55,7 +55,7 @@
 
 static const struct {
 	const char *name;
-	struct trace_spec spec;
+	struct tev_spec spec;
 } detailed[] = {
 	/* files */
 	{ "open", S1(0) },
@@ -156,7 +156,7 @@ static const struct {
 	{ "shmat", NONE },
 };
 
-static struct trace_spec specs[TEV_NR_MAX];
+static struct tev_spec specs[TEV_NR_MAX];
 static const char *names[TEV_NR_MAX];
 static pthread_once_t specs_once = PTHREAD_ONCE_INIT;
 
@@ -176,7 +176,7 @@ static void specs_init(void)
 	}
 }
 
-int trace_spec_for(long nr, struct trace_spec *ret)
+int trace_spec_for(long nr, struct tev_spec *ret)
 {
 	(void)pthread_once(&specs_once, specs_init);
 	if (nr < 0 || nr >= TEV_NR_MAX || !specs[nr].detailed)

@@ -6,7 +6,7 @@
  * this file, so it uses only fixed-size kernel-style types and no libc).
  *
  * Per-syscall argument specs tell a back end what to copy from user memory.  The value in the
- * BPF "spec" map and in the ptrace back end's table is a `struct trace_spec`; a zero spec means
+ * BPF "spec" map and in the ptrace back end's table is a `struct tev_spec`; a zero spec means
  * the syscall is only counted.
  */
 
@@ -39,7 +39,7 @@ enum {
 };
 
 /* Argument indexes are stored + 1 so that 0 means "none". */
-struct trace_spec {
+struct tev_spec {
 	tev_u8 str[2];     /* NUL-terminated strings (paths) */
 	tev_u8 sockaddr;   /* a struct sockaddr; its length is the next argument */
 	tev_u8 mem;        /* TEV_MEM_MAX bytes of a struct (clone3 flags, open_how, sched_attr) */
@@ -49,7 +49,7 @@ struct trace_spec {
 	tev_u64 filter_mask;
 };
 
-struct trace_event {
+struct tev_event {
 	tev_u32 type;
 	tev_u32 pid; /* thread group id (as seen by the tracer) */
 	tev_u32 tid;

@@ -26,7 +26,7 @@ struct tracer_ops {
 	int (*init)(const struct sdh_record_options *o, struct tracer **ret);
 	/* Launch o->command (or attach).  *ret_pid: the main process, for the exit status. */
 	int (*start)(struct tracer *t, pid_t *ret_pid);
-	int (*next_event)(struct tracer *t, struct trace_event *ev, int timeout_ms);
+	int (*next_event)(struct tracer *t, struct tev_event *ev, int timeout_ms);
 	int (*stop)(struct tracer *t);
 	void (*free)(struct tracer *t);
 	/* Filled after the main process exited: its wait status (exit code/signal). */
@@ -41,7 +41,7 @@ extern const struct tracer_ops tracer_bpf_ops;
 extern const struct tracer_ops tracer_seccomp_ops;
 
 /* Syscalls with details, by name: the spec and the classification summarize.c applies. */
-int trace_spec_for(long nr, struct trace_spec *ret);
+int trace_spec_for(long nr, struct tev_spec *ret);
 /* libseccomp name of a native syscall number, or NULL. */
 const char *trace_syscall_name(long nr);
 
