@@ -167,6 +167,37 @@ static bool unit_bool(const struct ctx *c, const char *key)
 	return v && parse_boolean(v) > 0;
 }
 
+/*
+ * A value that narrows a list the unit may already set (a "~" deny list, "native"): reset, then
+ * the unit's own values since its last reset, then ours.  The result equals what the drop-in
+ * would add without the reset, but the reset makes it independent of files read earlier.
+ */
+static int emit_narrowing(struct ctx *c, const char *key, const char *value, const char *reason)
+{
+	const struct sdh_unit *u = c->o->unit;
+	size_t start = 0;
+	bool first = true;
+	int r;
+
+	for (size_t i = 0; u && i < u->n_assignments; i++)
+		if (streq(u->assignments[i].section, SECTION) &&
+		    streq(u->assignments[i].key, key) && isempty(u->assignments[i].value))
+			start = i + 1;
+	for (size_t i = start; u && i < u->n_assignments; i++) {
+		const struct sdh_assignment *a = &u->assignments[i];
+
+		if (!streq(a->section, SECTION) || !streq(a->key, key))
+			continue;
+		r = first ? emit(c, key, a->value, true, "%s (kept: the unit's '%s=%s')", reason,
+				 key, a->value)
+			  : emit(c, key, a->value, false, NULL);
+		if (r < 0)
+			return r;
+		first = false;
+	}
+	return first ? emit(c, key, value, true, "%s", reason) : emit(c, key, value, false, NULL);
+}
+
 static bool has_syscall(const struct ctx *c, const char *name)
 {
 	return c->p && sdh_profile_find_syscall(c->p, name);
@@ -1003,8 +1034,9 @@ static int rule_capabilities(struct ctx *c)
 		if (!j || asprintf(&s, "~%s", j) < 0)
 			return -ENOMEM;
 		/* A deny list narrows whatever the unit allows: no reset. */
-		return emit(c, "CapabilityBoundingSet", s, false,
-			    "static: capabilities for hardware, kernel and MAC administration");
+		return emit_narrowing(
+			c, "CapabilityBoundingSet", s,
+			"static: capabilities for hardware, kernel and MAC administration");
 	}
 	s = caps_to_string(c->caps);
 	if (!s)
@@ -1244,13 +1276,38 @@ static int direct_subgroups(const struct sdh_syscall_group_member *m, void *user
 	return streq(m->member_kind, "group") ? add_unique(x->set, m->member) : 0;
 }
 
+/*
+ * SystemCallErrorNumber=EPERM: a refused call fails instead of killing the service.  Then
+ * SystemCallLog= (v247+) names what is refused, so that the failures can be found: everything
+ * outside ALLOW (an allow-list, may be NULL) plus the groups in DENIED.
+ */
+static int emit_errno_and_log(struct ctx *c, const char *allow, const char *denied)
+{
+	cleanup_free char *inv = NULL;
+	int r;
+
+	r = emit(c, "SystemCallErrorNumber", "EPERM", false,
+		 "a refused call fails with EPERM instead of killing the service");
+	if (r < 0 || !directive_known(c, "SystemCallLog"))
+		return r;
+	if (allow) {
+		if (asprintf(&inv, "~%s", allow) < 0)
+			return -ENOMEM;
+		r = emit(c, "SystemCallLog", inv, true, "log the refused calls");
+		if (r >= 0 && denied)
+			r = emit(c, "SystemCallLog", denied, false, NULL);
+		return r;
+	}
+	return emit(c, "SystemCallLog", denied, true, "log the refused calls");
+}
+
 static int rule_syscall_archs(struct ctx *c)
 {
 	const char *foreign = NULL;
 
 	if (foreign_exec(c, &foreign))
 		return omit(c, "SystemCallArchitectures", "runs the foreign binary '%s'", foreign);
-	return emit(c, "SystemCallArchitectures", "native", false, "%s",
+	return emit(c, "SystemCallArchitectures", "native", true, "%s",
 		    c->p ? "only native binaries run" : "static: daemons run native binaries");
 }
 
@@ -1278,12 +1335,12 @@ static int rule_syscall_filter(struct ctx *c)
 		if (!allow || asprintf(&deny, "~%s", allow) < 0)
 			return -ENOMEM;
 		/* A deny list narrows an allow list the unit may have: no reset. */
-		r = emit(c, "SystemCallFilter", deny, false,
-			 "static: groups no ordinary daemon calls; an allow-list needs a profile");
+		r = emit_narrowing(c, "SystemCallFilter", deny,
+				   "static: groups no ordinary daemon calls; an allow-list needs a "
+				   "profile");
 		if (r < 0)
 			return r;
-		return emit(c, "SystemCallErrorNumber", "EPERM", false,
-			    "a refused call fails instead of killing the service");
+		return emit_errno_and_log(c, NULL, allow);
 	}
 
 	r = group_closure(v, "@system-service", &service);
@@ -1357,8 +1414,13 @@ static int rule_syscall_filter(struct ctx *c)
 	}
 	if (r < 0)
 		return r;
-	return emit(c, "SystemCallErrorNumber", "EPERM", false,
-		    "a call outside the list fails with EPERM instead of killing the service");
+	{
+		cleanup_free char *dj = drop ? strv_join(drop, " ") : NULL;
+
+		if (drop && !dj)
+			return -ENOMEM;
+		return emit_errno_and_log(c, allow, dj);
+	}
 }
 
 /* ---- IPAddressDeny=/IPAddressAllow=, SocketBindAllow= ---- */
@@ -1410,6 +1472,9 @@ static int rule_ambient(struct ctx *c)
 {
 	cleanup_free char *s = NULL;
 
+	if (!c->p && !c->runs_root)
+		return omit(c, "AmbientCapabilities",
+			    "no profile: the non-root service may rely on the unit's ambient set");
 	if (c->runs_root || !c->caps)
 		return emit(c, "AmbientCapabilities", "", true, "%s",
 			    c->runs_root ? "root has its capabilities without ambient ones"
