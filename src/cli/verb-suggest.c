@@ -123,6 +123,29 @@ static int run_daemon_reload(const struct sdh_cli *cli)
 	return 0;
 }
 
+/*
+ * Forget the assignments of our own drop-in (an earlier --write): the suggestion and the
+ * "before" exposure are about the unit as its vendor and admin left it.
+ */
+static void drop_own_dropin(struct sdh_unit *u, const char *path)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < u->n_assignments; i++) {
+		struct sdh_assignment *a = &u->assignments[i];
+
+		if (a->file && streq(a->file, path)) {
+			free(a->section);
+			free(a->key);
+			free(a->value);
+			free(a->file);
+			continue;
+		}
+		u->assignments[j++] = *a;
+	}
+	u->n_assignments = j;
+}
+
 static int exit_for_errno(int r)
 {
 	return r == -EACCES || r == -EPERM || r == -EROFS ? SDH_EXIT_NOPERM : SDH_EXIT_INTERNAL;
@@ -237,6 +260,14 @@ int verb_suggest(int argc, char *argv[], struct sdh_cli *cli)
 		log_warning("the profile was recorded for '%s', not '%s'", prof->meta.unit,
 			    u->id ?: u->name);
 
+	path = sdh_dropin_path(u->id ?: u->name);
+	if (!path) {
+		log_oom();
+		ret = SDH_EXIT_INTERNAL;
+		goto out;
+	}
+	drop_own_dropin(u, path);
+
 	so.version = cli->version;
 	so.mode = arg_mode;
 	so.unit = u;
@@ -250,12 +281,6 @@ int verb_suggest(int argc, char *argv[], struct sdh_cli *cli)
 	}
 
 	/* The drop-in would be read after every other one: apply it last and score both. */
-	path = sdh_dropin_path(u->id ?: u->name);
-	if (!path) {
-		log_oom();
-		ret = SDH_EXIT_INTERNAL;
-		goto out;
-	}
 	d->exposure_before = exposure_of(u);
 	if (sdh_dropin_apply(d, u, path, &after) >= 0)
 		d->exposure_after = exposure_of(after);

@@ -1015,28 +1015,90 @@ static bool cap_known_at(unsigned cap, unsigned version)
 	return SDH_VERSION_MAJOR(version) == 252 ? k->in_v252_list : k->in_v262_list;
 }
 
+/*
+ * The bounding set the unit's own CapabilityBoundingSet= lines give, replayed the way systemd's
+ * config_parse_capability_set() does: an empty value or the first value replaces, later ones
+ * merge ("~" removes).  Returns false when the unit does not set it.
+ */
+static bool unit_capability_set(const struct ctx *c, uint64_t *ret)
+{
+	const struct sdh_unit *u = c->o->unit;
+	uint64_t all = 0, set;
+	bool seen = false;
+
+	for (unsigned i = 0; i < 64; i++)
+		if (sdh_capability_lookup(i))
+			all |= CAP_BIT(i);
+	set = all;
+	for (size_t i = 0; u && i < u->n_assignments; i++) {
+		const struct sdh_assignment *a = &u->assignments[i];
+		const char *p = a->value;
+		bool invert = false;
+		uint64_t sum = 0;
+		char *w;
+
+		if (!streq(a->section, SECTION) || !streq(a->key, "CapabilityBoundingSet"))
+			continue;
+		seen = true;
+		if (*p == '~') {
+			invert = true;
+			p++;
+		}
+		while (extract_word(&p, &w, true) > 0) {
+			int n = sdh_capability_from_name(w);
+
+			free(w);
+			if (n >= 0)
+				sum |= CAP_BIT(n);
+		}
+		if (sum == 0 || set == all)
+			set = invert ? all & ~sum : sum;
+		else if (invert)
+			set &= ~sum;
+		else
+			set |= sum;
+	}
+	*ret = set;
+	return seen;
+}
+
 static int rule_capabilities(struct ctx *c)
 {
 	cleanup_free char *s = NULL;
 
 	if (!c->p) {
-		cleanup_strv char **l = NULL;
-		cleanup_free char *j = NULL;
+		uint64_t drop = 0, own;
 
 		for (const char *const *x = static_drop_caps; *x; x++) {
 			int n = sdh_capability_from_name(*x);
 
-			if (n >= 0 && cap_known_at((unsigned)n, c->o->version) &&
-			    strv_extend(&l, *x) < 0)
-				return -ENOMEM;
+			if (n >= 0 && cap_known_at((unsigned)n, c->o->version))
+				drop |= CAP_BIT(n);
 		}
-		j = strv_join(l, " ");
-		if (!j || asprintf(&s, "~%s", j) < 0)
+		/*
+		 * No reset before a "~" list: systemd resets the set to empty, and "~X" then
+		 * removes X from nothing.  When the unit has its own set, write out the result.
+		 */
+		if (unit_capability_set(c, &own)) {
+			s = caps_to_string(own & ~drop);
+			if (!s)
+				return -ENOMEM;
+			return emit(c, "CapabilityBoundingSet", s, true,
+				    "static: the unit's set without the capabilities for hardware, "
+				    "kernel and MAC administration");
+		}
+		s = caps_to_string(drop);
+		if (!s)
 			return -ENOMEM;
-		/* A deny list narrows whatever the unit allows: no reset. */
-		return emit_narrowing(
-			c, "CapabilityBoundingSet", s,
-			"static: capabilities for hardware, kernel and MAC administration");
+		{
+			cleanup_free char *inv = NULL;
+
+			if (asprintf(&inv, "~%s", s) < 0)
+				return -ENOMEM;
+			return emit(
+				c, "CapabilityBoundingSet", inv, false,
+				"static: capabilities for hardware, kernel and MAC administration");
+		}
 	}
 	s = caps_to_string(c->caps);
 	if (!s)

@@ -186,9 +186,10 @@ static void test_gen__static(void **state)
 	/* Deny lists only: nothing that needs a profile to be safe. */
 	assert_non_null(strstr(text, "\nSystemCallFilter=\nSystemCallFilter=~@clock"));
 	assert_null(strstr(text, "@system-service"));
-	/* Narrowing deny lists still come after a reset (sdharden lint wants one). */
+	/* No reset before "~": systemd would start from the empty set and keep nothing. */
 	assert_non_null(
-		strstr(text, "\nCapabilityBoundingSet=\nCapabilityBoundingSet=~CAP_SYS_MODULE"));
+		strstr(text, "\nCapabilityBoundingSet=~CAP_LINUX_IMMUTABLE CAP_SYS_MODULE"));
+	assert_false(has_line(text, "CapabilityBoundingSet="));
 	assert_non_null(strstr(text, "\nSystemCallLog=@clock"));
 	assert_null(strstr(text, "\nPrivateNetwork="));
 	assert_null(strstr(text, "\nNoNewPrivileges="));
@@ -235,13 +236,18 @@ static struct sdh_profile *profile_localhost_server(void)
 static void test_gen__static_keeps_unit_lists(void **state)
 {
 	struct sdh_unit *u =
-		mkunit("v.service", (const char *const[]){ "SystemCallFilter=@system-service",
-							   "SystemCallFilter=~@privileged", NULL });
+		mkunit("v.service",
+		       (const char *const[]){ "SystemCallFilter=@system-service",
+					      "SystemCallFilter=~@privileged",
+					      "CapabilityBoundingSet=CAP_CHOWN CAP_SYS_MODULE",
+					      "CapabilityBoundingSet=CAP_NET_BIND_SERVICE", NULL });
 	cleanup_free char *text = suggest_text(u, NULL, SDH_SUGGEST_SAFE, V252, NULL);
 
 	(void)state;
 	assert_non_null(strstr(text, "\nSystemCallFilter=\nSystemCallFilter=@system-service\n"
 				     "SystemCallFilter=~@privileged\nSystemCallFilter=~@clock"));
+	/* The unit's own bounding set, written out without the dropped capabilities. */
+	assert_true(has_line(text, "CapabilityBoundingSet=CAP_CHOWN CAP_NET_BIND_SERVICE"));
 	freeunit(u);
 }
 
