@@ -218,6 +218,8 @@ static char *resolve(struct proc *p, int dirfd, const char *path)
 	cleanup_free char *dir = NULL;
 	char *r;
 
+	if (streq(path, "(unreadable)"))
+		return strdup(path);
 	if (path_is_absolute(path)) {
 		r = strdup(path);
 		return r ? path_normalize(r) : NULL;
@@ -231,8 +233,11 @@ static char *resolve(struct proc *p, int dirfd, const char *path)
 
 static const char *ev_str(const struct tev_event *ev, unsigned i)
 {
-	/* The back ends NUL-terminate, but a truncated or missing string must not run off. */
-	return ev->len[i] ? ev->str[i] : "";
+	/*
+	 * The back ends NUL-terminate.  len 0 means the tracee's memory could not be read (an
+	 * empty string has len 1): say so rather than resolve "" to the directory.
+	 */
+	return ev->len[i] ? ev->str[i] : "(unreadable)";
 }
 
 static const char *family_name(int family, char buf[static 16])

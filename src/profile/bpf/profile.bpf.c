@@ -167,9 +167,28 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct tev_event *ev = bpf_map_lookup_elem(&pending, &tid);
 
+	struct tev_spec *spec;
+	__u32 key;
+
 	if (!ev)
 		return 0;
 	ev->ret = ret;
+	/*
+	 * A string in a page not yet faulted in cannot be read at entry (BPF cannot fault); the
+	 * syscall has touched it since, so try once more.
+	 */
+	key = (__u32)ev->nr & (TEV_NR_MAX - 1);
+	spec = bpf_map_lookup_elem(&specs, &key);
+	if (spec && ev->counted != 2) /* 2: after a successful execve the old memory is gone */
+		for (unsigned i = 0; i < 2; i++)
+			if (spec->str[i] && !ev->len[i]) {
+				long n = bpf_probe_read_user_str(
+					ev->str[i], TEV_STR_MAX,
+					(void *)ev->args[(spec->str[i] - 1) & 7]);
+
+				ev->len[i] = n > 0 ? (__u32)n : 0;
+			}
+	ev->counted = 0;
 	emit(ev);
 	bpf_map_delete_elem(&pending, &tid);
 	return 0;
@@ -225,9 +244,21 @@ static __always_inline bool in_target_cgroup(void)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	__u32 tgid = p->tgid;
+	__u32 tgid = p->tgid, tid = p->pid;
+	struct tev_event *ev;
 	__u8 one = 1;
 
+	/* The execve in progress: its file name from the kernel, if the user copy failed. */
+	ev = bpf_map_lookup_elem(&pending, &tid);
+	if (ev) {
+		if (!ev->len[0]) {
+			long n = bpf_probe_read_kernel_str(ev->str[0], TEV_STR_MAX,
+							   BPF_CORE_READ(bprm, filename));
+
+			ev->len[0] = n > 0 ? (__u32)n : 0;
+		}
+		ev->counted = 2;
+	}
 	if (!is_traced(tgid)) {
 		if (!in_target_cgroup())
 			return 0;
