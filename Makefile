@@ -67,12 +67,15 @@ KB_TABLES := \
 	syscall_group_help|data/syscall-groups-help.tsv|sdh_syscall_group_help|version:v,group:s,help:s,member_count:u \
 	checks_v252|data/security-checks-v252.tsv|sdh_check_row|$(KB_CHECK_FIELDS) \
 	checks_v252_38|data/security-checks-v252.38.tsv|sdh_check_row|$(KB_CHECK_FIELDS) \
-	checks_v262|data/security-checks-v262.tsv|sdh_check_row|$(KB_CHECK_FIELDS)
+	checks_v262|data/security-checks-v262.tsv|sdh_check_row|$(KB_CHECK_FIELDS) \
+	lint_rules|data/lint-rules.tsv|sdh_lint_rule|id:s,severity:s,summary:s,rationale:s,fix:s|lint/lint-tables.h \
+	lint_deprecated|data/lint-deprecated.tsv|sdh_lint_deprecated|directive:s,replacement:S,note:s|lint/lint-tables.h
 
 kb_name = $(word 1,$(subst |, ,$(1)))
 kb_tsv = $(word 2,$(subst |, ,$(1)))
 kb_type = $(word 3,$(subst |, ,$(1)))
 kb_fields = $(word 4,$(subst |, ,$(1)))
+kb_header = $(word 5,$(subst |, ,$(1)))
 
 KB_GEN := $(foreach t,$(KB_TABLES),$(BUILD)/gen/kb-$(call kb_name,$(t)).gen.c)
 
@@ -80,7 +83,8 @@ define kb_rule
 $(BUILD)/gen/kb-$(call kb_name,$(1)).gen.c: $(call kb_tsv,$(1)) tools/gen-kb.awk Makefile
 	@mkdir -p $$(@D)
 	$$(Q)awk -f tools/gen-kb.awk -v table=$(call kb_name,$(1)) -v type=$(call kb_type,$(1)) \
-		-v fields=$(call kb_fields,$(1)) $(call kb_tsv,$(1)) > $$@.tmp && mv $$@.tmp $$@
+		-v fields=$(call kb_fields,$(1)) $(if $(call kb_header,$(1)),-v header=$(call kb_header,$(1))) \
+		$(call kb_tsv,$(1)) > $$@.tmp && mv $$@.tmp $$@
 endef
 $(foreach t,$(KB_TABLES),$(eval $(call kb_rule,$(t))))
 

@@ -11,6 +11,8 @@
 #   v  systemd version "vNNN[.MM]" -> NNN*1000+MM (0 when unparsable)
 #   n  syscall number: decimal, "not-native(-N)" -> -N, anything else -> -1
 #
+# -v header=PATH includes PATH (which must declare STRUCT) instead of kb/kb-tables.h.
+#
 # The output defines `const struct STRUCT sdh_kb_NAME[]` and `const size_t sdh_kb_NAME_count`,
 # with the rows in file order (tests check any order a lookup relies on).  POSIX awk only: the
 # fresh Debian image has mawk.
@@ -73,7 +75,7 @@ NR == 1 {
 		}
 	printf("/* SPDX-License-Identifier: LGPL-2.1-or-later */\n")
 	printf("/* GENERATED from %s by tools/gen-kb.awk: do not edit */\n\n", FILENAME)
-	printf("#include <stdbool.h>\n#include <stddef.h>\n\n#include \"kb/kb-tables.h\"\n\n")
+	printf("#include <stdbool.h>\n#include <stddef.h>\n\n#include \"%s\"\n\n", header != "" ? header : "kb/kb-tables.h")
 	printf("const struct %s sdh_kb_%s[] = {\n", type, table)
 	next
 }

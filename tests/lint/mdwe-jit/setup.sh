@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Sourced with R=the test root, LINTDIR=tests/lint.
+python3 "$LINTDIR/mkelf.py" "$R/usr/bin/myapp" 62 64 libjvm.so libc.so.6
