@@ -152,6 +152,7 @@ struct sdh_settings {
 	char *root_directory;
 	char *root_image;
 	bool has_mount_images; /* MountImages= set: adds the loop device ACL like RootImage= */
+	bool has_encrypted_credentials; /* {Load,Set}CredentialEncrypted=: adds /dev/tpmrm0 */
 	unsigned umask;
 
 	uint64_t restrict_namespaces; /* SDH_NS_* allowed bits */

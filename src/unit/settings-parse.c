@@ -23,9 +23,6 @@
 #include "sdharden/kb.h"
 #include "sdharden/settings.h"
 
-/* The loader provides specifier expansion; until it is linked, values are taken as written. */
-#pragma weak sdh_unit_expand_specifiers
-
 struct ctx {
 	struct sdh_settings *s;
 	const struct sdh_unit *u;
@@ -155,7 +152,7 @@ static bool valid_user_strict(const char *u)
 
 static int expand(struct ctx *c, char **ret)
 {
-	if (sdh_unit_expand_specifiers && strchr(c->a->value, '%')) {
+	if (strchr(c->a->value, '%')) {
 		int r = sdh_unit_expand_specifiers(c->u, c->a->value, ret, NULL);
 
 		if (r < 0)
@@ -1084,6 +1081,16 @@ cgroup:
 				return -ENOMEM;
 			implied(s, SDH_SETTING_DEVICE_ALLOW, "ProtectClock=yes");
 		}
+		/* Encrypted credentials may need the TPM (257.13 allows the whole char-tpm class).
+		 */
+		if (s->has_encrypted_credentials) {
+			if (device_allow_prepend(s,
+						 s->version >= SDH_VERSION(257, 0) ? "char-tpm"
+										   : "/dev/tpmrm0",
+						 "rw") < 0)
+				return -ENOMEM;
+			implied(s, SDH_SETTING_DEVICE_ALLOW, "LoadCredentialEncrypted=");
+		}
 	}
 	return 0;
 }
@@ -1129,6 +1136,9 @@ int sdh_settings_build(const struct sdh_unit *u, struct sdh_diags *d, struct sdh
 		} else if (section && streq(a->section, section)) {
 			if (streq(a->key, "MountImages"))
 				s->has_mount_images = !isempty(a->value);
+			if (streq(a->key, "LoadCredentialEncrypted") ||
+			    streq(a->key, "SetCredentialEncrypted"))
+				s->has_encrypted_credentials = !isempty(a->value);
 			if (s->is_service)
 				track_service(&c, a->key);
 			r = apply_exec(&c, a->key);

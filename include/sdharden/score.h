@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Exposure scoring exactly like `systemd-analyze security` (exposure-spec.md §3-§6): evaluate the
+ * version's check table against a struct sdh_settings, compute the 0..100 exposure, sort the rows
+ * like systemd's table, and render text, JSON, SARIF, Prometheus and Markdown.
+ *
+ *	struct sdh_score *sc = NULL;
+ *	r = sdh_score_compute(settings, policy_or_NULL, &sc);
+ *	text = sdh_score_format_text(sc, &opts);
+ *	sdh_score_free(sc);
+ *
+ * Nothing here prints; formatters return heap strings (NULL on OOM).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sdharden/diag.h"
+#include "sdharden/kb.h"
+#include "sdharden/settings.h"
+
+#define SDH_BADNESS_NA UINT64_MAX
+
+/* Per-check overrides of a --security-policy= file (§6.2). */
+struct sdh_policy_entry {
+	char *json_field;
+	bool has_weight, has_range;
+	uint64_t weight, range;
+	char *description_good, *description_bad, *description_na; /* NULL: keep built-in */
+};
+
+struct sdh_policy {
+	struct sdh_policy_entry *entries;
+	size_t n_entries;
+};
+
+/*
+ * Parse a policy file for VERSION.  -EINVAL with *ret_error (heap, "L:C: message") on a JSON
+ * syntax error, or (v258+) a top-level value that is not an object; -errno when unreadable.
+ */
+int sdh_policy_load(const char *path, unsigned version, struct sdh_policy **ret, char **ret_error);
+int sdh_policy_parse(const char *text, size_t len, unsigned version, struct sdh_policy **ret,
+		     char **ret_error);
+struct sdh_policy *sdh_policy_free(struct sdh_policy *p);
+const struct sdh_policy_entry *sdh_policy_find(const struct sdh_policy *p, const char *json_field);
+
+struct sdh_score_row {
+	const struct sdh_check_row *check;
+	unsigned order;          /* position in the check table (0-based) */
+	uint64_t badness;        /* SDH_BADNESS_NA when not applicable */
+	uint64_t weight;         /* after policy */
+	uint64_t range;          /* after policy */
+	int set;                 /* 1 good, 0 bad or partial, -1 N/A */
+	const char *description; /* NULL: empty cell; points into the check table, policy or dyn */
+	char *dyn;               /* owned dynamic description, if any */
+	bool has_exposure;
+	unsigned exposure; /* tenths, for the EXPOSURE column */
+};
+
+struct sdh_score {
+	char *id;
+	char *fragment_path;
+	unsigned version;
+	struct sdh_score_row *rows; /* in display order (sorted like systemd) */
+	size_t n_rows;
+	unsigned exposure; /* 0..100, tenths */
+};
+
+/*
+ * Score S.  -ERANGE where systemd aborts (a policy range below a row's badness or 0, every
+ * applicable weight 0: exit status 134 there), -ENOMEM.
+ */
+int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *policy,
+		      struct sdh_score **ret);
+struct sdh_score *sdh_score_free(struct sdh_score *sc);
+
+/* The row of a check by json_field, or NULL. */
+const struct sdh_score_row *sdh_score_find(const struct sdh_score *sc, const char *json_field);
+
+/* "DANGEROUS" ... "PERFECT" for an exposure in tenths. */
+const char *sdh_exposure_predicate(unsigned exposure);
+const char *sdh_exposure_smiley(unsigned exposure, bool emoji);
+
+/* Glyph and column choices of the text output. */
+struct sdh_render_options {
+	bool utf8;  /* ✓ ✗ → instead of + - -> */
+	bool emoji; /* 😨 instead of :-{ */
+	bool debug; /* SYSTEMD_ANALYZE_DEBUG: WEIGHT BADNESS RANGE columns / JSON keys */
+};
+
+/*
+ * Decide the options the way systemd VERSION would in the current environment (LC_ALL/LC_CTYPE/
+ * LANG + nl_langinfo, TERM, SYSTEMD_UTF8 (v253+), SYSTEMD_EMOJI, SYSTEMD_ANALYZE_DEBUG).
+ * Call after setlocale(LC_ALL, "").
+ */
+void sdh_render_options_from_env(unsigned version, struct sdh_render_options *ret);
+
+/* Detail table + empty line + summary line, byte-identical to systemd-analyze's pipe output. */
+char *sdh_score_format_text(const struct sdh_score *sc, const struct sdh_render_options *o);
+/* Just the "→ Overall exposure level for ID: X.Y PREDICATE SMILEY\n" line. */
+char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_render_options *o);
+/* The rows as systemd's --json=short (pretty=false) or --json=pretty array, with "\n". */
+char *sdh_score_format_json(const struct sdh_score *sc, bool pretty, bool debug);
+
+/* Several units: UNIT EXPOSURE PREDICATE HAPPY table (§5.2, online layout). */
+char *sdh_score_format_overview(struct sdh_score *const *v, size_t n,
+				const struct sdh_render_options *o);
+/* Array of {"unit","exposure","predicate","happy","checks":[rows]} objects. */
+char *sdh_score_format_json_many(struct sdh_score *const *v, size_t n, bool pretty, bool debug,
+				 const struct sdh_render_options *o);
+
+/*
+ * Machine formats.  LINES (may be NULL) maps a json_field to the line of the directive in the
+ * fragment: sdh_score_locate() computes it from the settings' origins.
+ */
+unsigned sdh_score_locate(const struct sdh_settings *s, const struct sdh_check_row *c,
+			  const char **ret_file);
+char *sdh_score_format_sarif(struct sdh_score *const *v, struct sdh_settings *const *settings,
+			     size_t n);
+char *sdh_score_format_prometheus(struct sdh_score *const *v, size_t n);
+char *sdh_score_format_markdown(struct sdh_score *const *v, size_t n);

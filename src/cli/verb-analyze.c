@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * sdharden analyze [UNIT|FILE...]: the exposure score of units, offline, with the numbers and
+ * the output of `systemd-analyze security --offline=yes` of the target version.  One unit: the
+ * detail table and summary line; several or none: systemd's online layout (tables, then the
+ * UNIT EXPOSURE PREDICATE HAPPY overview).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "basic/path-util.h"
+#include "basic/string-util.h"
+#include "basic/strv.h"
+#include "cli/cli.h"
+#include "cli/log.h"
+#include "sdharden/score.h"
+#include "sdharden/settings.h"
+#include "sdharden/unit.h"
+
+enum format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_SARIF,
+	FORMAT_PROMETHEUS,
+	FORMAT_MARKDOWN,
+};
+
+enum json_mode {
+	JSON_OFF,
+	JSON_SHORT,
+	JSON_PRETTY,
+};
+
+struct args {
+	unsigned threshold;
+	enum json_mode json;
+	enum format format;
+	const char *policy_path;
+	const char *instance;
+	const char *output_dir; /* hidden: one UNIT.txt + UNIT.json per unit, for parity runs */
+};
+
+/* One command-line unit through loading, record and score. */
+struct item {
+	const char *arg;
+	char *name;
+	struct sdh_unit *unit;
+	struct sdh_settings *settings;
+	struct sdh_score *score;
+	bool failed;
+};
+
+static void help(void)
+{
+	printf("Usage: sdharden [--root=DIR] [--user] analyze [OPTIONS] [UNIT|FILE...]\n\n"
+	       "Exposure score of units, as 'systemd-analyze security --offline=yes' of the target\n"
+	       "systemd version computes it (same numbers, same text and JSON).  Without units:\n"
+	       "every .service unit in the root and scope, as an overview table.\n\n"
+	       "  --offline[=yes]            accepted for compatibility (always offline)\n"
+	       "  --threshold=N              fail (exit 1) when a unit's exposure exceeds N (0-100)\n"
+	       "  --json=short|pretty|off    JSON instead of the text table\n"
+	       "  --security-policy=FILE     weights, ranges and texts per check (JSON)\n"
+	       "  --instance=NAME            instance for template units (default: test)\n"
+	       "  --format=text|json|sarif|prometheus|markdown\n"
+	       "  -h, --help                 this help\n\n"
+	       "Exit status: 0 ok, 1 a unit not loadable or above the threshold, 2 usage.\n");
+}
+
+static int parse_args(int argc, char *argv[], struct args *a)
+{
+	enum {
+		ARG_OFFLINE = 0x100,
+		ARG_THRESHOLD,
+		ARG_JSON,
+		ARG_POLICY,
+		ARG_INSTANCE,
+		ARG_FORMAT,
+		ARG_OUTPUT_DIR,
+	};
+	static const struct option options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "offline", optional_argument, NULL, ARG_OFFLINE },
+		{ "threshold", required_argument, NULL, ARG_THRESHOLD },
+		{ "json", required_argument, NULL, ARG_JSON },
+		{ "security-policy", required_argument, NULL, ARG_POLICY },
+		{ "instance", required_argument, NULL, ARG_INSTANCE },
+		{ "format", required_argument, NULL, ARG_FORMAT },
+		{ "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
+		{},
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+		switch (c) {
+		case 'h': help(); return 0;
+		case ARG_OFFLINE:
+			if (optarg && parse_boolean(optarg) != 1) {
+				log_error(
+					"invalid '--offline=%s': only offline analysis is supported here",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case ARG_THRESHOLD:
+			if (safe_atou(optarg, &a->threshold) < 0 || a->threshold > 100) {
+				log_error("invalid threshold '%s': expected 0..100", optarg);
+				return -EINVAL;
+			}
+			break;
+		case ARG_JSON:
+			if (streq(optarg, "short"))
+				a->json = JSON_SHORT;
+			else if (streq(optarg, "pretty"))
+				a->json = JSON_PRETTY;
+			else if (streq(optarg, "off"))
+				a->json = JSON_OFF;
+			else {
+				log_error("invalid '--json=%s': expected short, pretty or off",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
+		case ARG_POLICY: a->policy_path = optarg; break;
+		case ARG_INSTANCE:
+			if (isempty(optarg) || strpbrk(optarg, "/@ ")) {
+				log_error("invalid instance name '%s'", optarg);
+				return -EINVAL;
+			}
+			a->instance = optarg;
+			break;
+		case ARG_FORMAT:
+			if (streq(optarg, "text"))
+				a->format = FORMAT_TEXT;
+			else if (streq(optarg, "json"))
+				a->format = FORMAT_JSON;
+			else if (streq(optarg, "sarif"))
+				a->format = FORMAT_SARIF;
+			else if (streq(optarg, "prometheus"))
+				a->format = FORMAT_PROMETHEUS;
+			else if (streq(optarg, "markdown"))
+				a->format = FORMAT_MARKDOWN;
+			else {
+				log_error(
+					"invalid '--format=%s': expected text, json, sarif, prometheus or markdown",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case ARG_OUTPUT_DIR: a->output_dir = optarg; break;
+		default: return -EINVAL;
+		}
+	if (a->format == FORMAT_JSON && a->json == JSON_OFF)
+		a->json = JSON_SHORT;
+	return 1;
+}
+
+/* The policy given, else the first default file (not below --root, as systemd). */
+static int load_policy(const struct args *a, unsigned version, struct sdh_policy **ret)
+{
+	static const char *const defaults[] = {
+		"/etc/systemd/systemd-analyze-security.policy",
+		"/run/systemd/systemd-analyze-security.policy",
+		"/usr/local/lib/systemd/systemd-analyze-security.policy",
+		"/usr/lib/systemd/systemd-analyze-security.policy",
+	};
+	const char *path = a->policy_path;
+	cleanup_free char *err = NULL;
+	int r;
+
+	*ret = NULL;
+	for (size_t i = 0; !path && i < ELEMENTSOF(defaults); i++)
+		if (access(defaults[i], F_OK) == 0)
+			path = defaults[i];
+	if (!path)
+		return 0;
+	r = sdh_policy_load(path, version, ret, &err);
+	if (r == -EINVAL && err)
+		return log_error_errno(r, "cannot parse '%s' at %s", path, err);
+	if (r < 0)
+		return log_error_errno(r, "cannot read policy '%s': %m", path);
+	return 0;
+}
+
+static int write_file(const char *dir, const char *name, const char *suffix, const char *data)
+{
+	cleanup_free char *p = NULL;
+	cleanup_fd int fd = -1;
+	size_t len = strlen(data);
+
+	if (asprintf(&p, "%s/%s%s", dir, name, suffix) < 0)
+		return -ENOMEM;
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (const char *q = data; len > 0;) {
+		ssize_t n = write(fd, q, len);
+
+		if (n < 0)
+			return -errno;
+		q += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Load ARG: a unit name, or a path whose file name is looked up (spec §2.5). */
+static int load_item(const struct sdh_cli *cli, const struct args *a, struct item *it,
+		     const char *arg)
+{
+	struct sdh_load_options o;
+	struct sdh_diags diags = SDH_DIAGS_INIT;
+	cleanup_strv char **path = NULL;
+	cleanup_free char *dir = NULL;
+	int r;
+
+	sdh_cli_load_options(cli, &o);
+	o.instance = a->instance ? a->instance : "test";
+	it->arg = arg;
+	if (strchr(arg, '/')) {
+		/* Without --root the file's directory goes in front of the search path. */
+		if (!cli->root) {
+			cleanup_free char *abs = NULL;
+
+			abs = path_is_absolute(arg) ? strdup(arg) : path_join(getcwd(NULL, 0), arg);
+			dir = abs ? path_dirname(abs) : NULL;
+			if (!dir || strv_extend(&path, dir) < 0)
+				return log_oom();
+			o.unit_path = path;
+			o.unit_path_append_default = true;
+		}
+		arg = path_basename(arg);
+	}
+	it->name = strdup(arg);
+	if (!it->name)
+		return log_oom();
+	r = sdh_unit_load(&o, arg, &diags, &it->unit);
+	if (r == -EINVAL) {
+		sdh_diags_release(&diags);
+		log_error("invalid unit name '%s'", arg);
+		it->failed = true;
+		return 0;
+	}
+	if (r < 0) {
+		sdh_diags_release(&diags);
+		return log_error_errno(r, "cannot load '%s': %m", arg);
+	}
+	switch (it->unit->load_state) {
+	case SDH_LOAD_MASKED:
+		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
+		fprintf(stderr, "Unit %s is masked.\n", arg);
+		it->failed = true;
+		break;
+	case SDH_LOAD_NOT_FOUND:
+		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
+		fprintf(stderr, "Unit %s not found.\n", arg);
+		it->failed = true;
+		break;
+	case SDH_LOAD_ERROR:
+		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
+		log_error("cannot read the files of '%s'", arg);
+		it->failed = true;
+		break;
+	default:
+		r = sdh_settings_build(it->unit, &diags, &it->settings);
+		if (r < 0) {
+			sdh_diags_release(&diags);
+			return log_error_errno(r, "cannot build the settings of '%s': %m", arg);
+		}
+		sdh_cli_print_diags(&diags, cli->quiet ? SDH_SEVERITY_ERROR : SDH_SEVERITY_WARNING);
+		if (it->settings->bad_setting) {
+			log_error("unit '%s' has a bad setting: systemd refuses to load it", arg);
+			it->failed = true;
+		}
+	}
+	sdh_diags_release(&diags);
+	return 0;
+}
+
+static void items_free(struct item *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		sdh_unit_free(v[i].unit);
+		sdh_settings_free(v[i].settings);
+		sdh_score_free(v[i].score);
+	}
+	free(v);
+}
+
+static int emit(const char *s)
+{
+	if (!s)
+		return log_oom();
+	fputs(s, stdout);
+	return 0;
+}
+
+int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
+{
+	struct args a = { .threshold = 100 };
+	struct sdh_policy *policy = NULL;
+	struct sdh_render_options ro;
+	cleanup_strv char **all = NULL;
+	struct item *items = NULL;
+	struct sdh_score **scores = NULL;
+	struct sdh_settings **settings = NULL;
+	size_t n = 0, n_scored = 0;
+	bool overview_only = false;
+	int r, ret = SDH_EXIT_OK;
+
+	r = parse_args(argc, argv, &a);
+	if (r <= 0)
+		return r < 0 ? SDH_EXIT_USAGE : SDH_EXIT_OK;
+	sdh_render_options_from_env(cli->version, &ro);
+	if (load_policy(&a, cli->version, &policy) < 0)
+		return SDH_EXIT_FINDINGS;
+
+	if (optind >= argc) {
+		struct sdh_load_options o;
+
+		sdh_cli_load_options(cli, &o);
+		r = sdh_unit_list(&o, ".service", &all);
+		if (r < 0) {
+			sdh_policy_free(policy);
+			(void)log_error_errno(r, "cannot list units: %m");
+			return SDH_EXIT_INTERNAL;
+		}
+		overview_only = true;
+	}
+	n = overview_only ? strv_length(all) : (size_t)(argc - optind);
+	items = calloc(MAX(n, (size_t)1), sizeof(*items));
+	scores = calloc(MAX(n, (size_t)1), sizeof(*scores));
+	settings = calloc(MAX(n, (size_t)1), sizeof(*settings));
+	if (!items || !scores || !settings) {
+		(void)log_oom();
+		ret = SDH_EXIT_INTERNAL;
+		goto out;
+	}
+
+	/* Load everything first (errors come first, as in systemd), then score in order. */
+	for (size_t i = 0; i < n; i++) {
+		r = load_item(cli, &a, &items[i], overview_only ? all[i] : argv[optind + i]);
+		if (r < 0) {
+			ret = SDH_EXIT_INTERNAL;
+			goto out;
+		}
+		if (items[i].failed && !overview_only)
+			ret = SDH_EXIT_FINDINGS;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+
+		if (it->failed)
+			continue;
+		r = sdh_score_compute(it->settings, policy, &it->score);
+		if (r == -ERANGE) {
+			log_error(
+				"policy makes the score of '%s' undefined: a range below the badness, "
+				"a range of 0, or every weight 0",
+				it->name);
+			ret = SDH_EXIT_FINDINGS;
+			it->failed = true;
+			continue;
+		}
+		if (r < 0) {
+			(void)log_error_errno(r, "cannot score '%s': %m", it->name);
+			ret = SDH_EXIT_INTERNAL;
+			goto out;
+		}
+		if (it->score->exposure > a.threshold)
+			ret = MAX(ret, SDH_EXIT_FINDINGS);
+		scores[n_scored] = it->score;
+		settings[n_scored++] = it->settings;
+	}
+
+	if (a.output_dir) {
+		for (size_t i = 0; i < n; i++) {
+			cleanup_free char *txt = NULL, *json = NULL;
+
+			if (items[i].failed) {
+				printf("%s\tfail\n", items[i].name);
+				continue;
+			}
+			txt = sdh_score_format_text(items[i].score, &ro);
+			json = sdh_score_format_json(items[i].score, a.json == JSON_PRETTY,
+						     ro.debug);
+			if (!txt || !json) {
+				(void)log_oom();
+				ret = SDH_EXIT_INTERNAL;
+				goto out;
+			}
+			r = write_file(a.output_dir, items[i].name, ".txt", txt);
+			if (r >= 0)
+				r = write_file(a.output_dir, items[i].name, ".json", json);
+			if (r < 0) {
+				log_error_errno(r, "cannot write into '%s': %m", a.output_dir);
+				ret = SDH_EXIT_INTERNAL;
+				goto out;
+			}
+			printf("%s\t%u.%u\t%s\n", items[i].name, items[i].score->exposure / 10,
+			       items[i].score->exposure % 10,
+			       sdh_exposure_predicate(items[i].score->exposure));
+		}
+		goto out;
+	}
+
+	switch (a.format) {
+	case FORMAT_SARIF: r = emit(sdh_score_format_sarif(scores, settings, n_scored)); break;
+	case FORMAT_PROMETHEUS: r = emit(sdh_score_format_prometheus(scores, n_scored)); break;
+	case FORMAT_MARKDOWN: r = emit(sdh_score_format_markdown(scores, n_scored)); break;
+	default:
+		if (a.json != JSON_OFF) {
+			cleanup_free char *s =
+				n == 1 && !overview_only
+					? (n_scored ? sdh_score_format_json(scores[0],
+									    a.json == JSON_PRETTY,
+									    ro.debug)
+						    : NULL)
+					: sdh_score_format_json_many(scores, n_scored,
+								     a.json == JSON_PRETTY,
+								     ro.debug, &ro);
+			if (n_scored || n != 1 || overview_only)
+				r = emit(s);
+			break;
+		}
+		for (size_t i = 0; !overview_only && i < n_scored; i++) {
+			cleanup_free char *s = sdh_score_format_text(scores[i], &ro);
+
+			if (i > 0)
+				putchar('\n');
+			r = emit(s);
+			if (r < 0)
+				break;
+		}
+		if (overview_only || n_scored > 1) {
+			cleanup_free char *s = sdh_score_format_overview(scores, n_scored, &ro);
+
+			if (!overview_only)
+				putchar('\n');
+			r = emit(s);
+		}
+	}
+	if (r < 0)
+		ret = SDH_EXIT_INTERNAL;
+out:
+	fflush(stdout);
+	items_free(items, n);
+	free(scores);
+	free(settings);
+	sdh_policy_free(policy);
+	return ret;
+}

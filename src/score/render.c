@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Text and JSON output of systemd-analyze security as a pipe receives it (exposure-spec.md §5):
+ * systemd's format-table layout without a terminal, and its JSON writer (short and pretty).
+ */
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "basic/macro.h"
+#include "basic/parse-util.h"
+#include "basic/strbuf.h"
+#include "basic/string-util.h"
+#include "sdharden/score.h"
+
+#define GLYPH_CHECK "\xe2\x9c\x93" /* ✓ */
+#define GLYPH_CROSS "\xe2\x9c\x97" /* ✗ */
+#define GLYPH_ARROW "\xe2\x86\x92" /* → */
+
+static bool env_bool(const char *name, int *ret)
+{
+	const char *v = getenv(name);
+	int b;
+
+	if (!v || (b = parse_boolean(v)) < 0)
+		return false;
+	*ret = b;
+	return true;
+}
+
+void sdh_render_options_from_env(unsigned version, struct sdh_render_options *ret)
+{
+	const char *term = getenv("TERM");
+	const char *ctype = setlocale(LC_CTYPE, NULL);
+	int b;
+
+	*ret = (struct sdh_render_options){ 0 };
+	if (version >= SDH_VERSION(253, 0) && env_bool("SYSTEMD_UTF8", &b))
+		ret->utf8 = b;
+	else if (streq(nl_langinfo(CODESET), "UTF-8"))
+		ret->utf8 = true;
+	else
+		/* Plain C/POSIX with nothing configured counts as UTF-8 (systemd is_locale_utf8()).
+		 */
+		ret->utf8 = (!ctype || streq(ctype, "C") || streq(ctype, "POSIX")) &&
+			    isempty(getenv("LC_ALL")) && isempty(getenv("LC_CTYPE")) &&
+			    isempty(getenv("LANG"));
+
+	if (env_bool("SYSTEMD_EMOJI", &b))
+		ret->emoji = b;
+	else if (version < SDH_VERSION(252, 4))
+		ret->emoji = ret->utf8 && !streq_ptr(term, "dumb") && !streq_ptr(term, "linux");
+	else
+		ret->emoji = ret->utf8 && term && !streq(term, "dumb") && !streq(term, "linux");
+	ret->debug = env_bool("SYSTEMD_ANALYZE_DEBUG", &b) && b;
+}
+
+/* Display width: one column per code point, two for the emoji smileys (U+1F300 and up). */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p & 0xc0) == 0x80)
+			continue;
+		w += *p >= 0xf0 ? 2 : 1;
+	}
+	return w;
+}
+
+struct table {
+	size_t n_cols, n_rows; /* rows include the header */
+	char **cells;          /* n_rows * n_cols, NULL = empty cell */
+	bool *right;           /* per column */
+};
+
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->n_cols * t->n_rows; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->right);
+}
+
+static int table_init(struct table *t, size_t cols, size_t rows)
+{
+	*t = (struct table){ .n_cols = cols, .n_rows = rows };
+	t->cells = calloc(cols * rows, sizeof(*t->cells));
+	t->right = calloc(cols, sizeof(*t->right));
+	return t->cells && t->right ? 0 : -ENOMEM;
+}
+
+static int table_set(struct table *t, size_t row, size_t col, const char *s)
+{
+	if (!s)
+		return 0;
+	t->cells[row * t->n_cols + col] = strdup(s);
+	return t->cells[row * t->n_cols + col] ? 0 : -ENOMEM;
+}
+
+/*
+ * format-table without a terminal: columns as wide as their widest cell, one space between,
+ * header cells left-aligned, the last column's padding dropped when empty.
+ */
+static void table_render(const struct table *t, struct strbuf *sb)
+{
+	cleanup_free size_t *w = calloc(t->n_cols, sizeof(*w));
+
+	if (!w) {
+		sb->oom = true;
+		return;
+	}
+	for (size_t r = 0; r < t->n_rows; r++)
+		for (size_t c = 0; c < t->n_cols; c++)
+			w[c] = MAX(w[c], width(strempty(t->cells[r * t->n_cols + c])));
+	for (size_t r = 0; r < t->n_rows; r++) {
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const char *cell = strempty(t->cells[r * t->n_cols + c]);
+			size_t pad = w[c] - width(cell);
+			bool last = c + 1 == t->n_cols;
+
+			if (c > 0)
+				strbuf_addc(sb, ' ');
+			if (last && !*cell)
+				break;
+			if (t->right[c] && r > 0)
+				for (size_t i = 0; i < pad; i++)
+					strbuf_addc(sb, ' ');
+			strbuf_adds(sb, cell);
+			if ((!t->right[c] || r == 0) && !last)
+				for (size_t i = 0; i < pad; i++)
+					strbuf_addc(sb, ' ');
+		}
+		/* Trailing blanks of a left-aligned last cell are stripped. */
+		if (!t->right[t->n_cols - 1] && t->cells[r * t->n_cols + t->n_cols - 1])
+			while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
+				sb->buf[--sb->len] = 0;
+		strbuf_addc(sb, '\n');
+	}
+}
+
+static void fmt_tenths(char buf[static 16], unsigned x)
+{
+	(void)snprintf(buf, 16, "%u.%u", x / 10, x % 10);
+}
+
+char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_render_options *o)
+{
+	char *r = NULL;
+	char num[16];
+
+	fmt_tenths(num, sc->exposure);
+	if (asprintf(&r, "%s Overall exposure level for %s: %s %s %s\n",
+		     o->utf8 ? GLYPH_ARROW : "->", sc->id, num,
+		     sdh_exposure_predicate(sc->exposure),
+		     sdh_exposure_smiley(sc->exposure, o->emoji)) < 0)
+		return NULL;
+	return r;
+}
+
+static int details_table(const struct sdh_score *sc, const struct sdh_render_options *o,
+			 struct table *t)
+{
+	static const char *const head[] = { " ", "NAME", "DESCRIPTION", "EXPOSURE" };
+	static const char *const head_debug[] = { " ",       "NAME",  "DESCRIPTION", "WEIGHT",
+						  "BADNESS", "RANGE", "EXPOSURE" };
+	size_t cols = o->debug ? ELEMENTSOF(head_debug) : ELEMENTSOF(head);
+	int r = table_init(t, cols, sc->n_rows + 1);
+
+	if (r < 0)
+		return r;
+	for (size_t c = 0; c < cols; c++) {
+		r = table_set(t, 0, c, o->debug ? head_debug[c] : head[c]);
+		if (r < 0)
+			return r;
+		t->right[c] = c >= 3;
+	}
+	for (size_t i = 0; i < sc->n_rows; i++) {
+		const struct sdh_score_row *row = &sc->rows[i];
+		const char *mark = row->set < 0 ? " "
+				   : row->set   ? (o->utf8 ? GLYPH_CHECK : "+")
+						: (o->utf8 ? GLYPH_CROSS : "-");
+		char num[16], n1[32], n2[32], n3[32];
+		size_t c = 0;
+
+		if (row->has_exposure)
+			fmt_tenths(num, row->exposure);
+		r = table_set(t, i + 1, c++, mark);
+		if (r >= 0)
+			r = table_set(t, i + 1, c++, row->check->name);
+		if (r >= 0)
+			r = table_set(t, i + 1, c++, row->description);
+		if (r >= 0 && o->debug) {
+			(void)snprintf(n1, sizeof(n1), "%llu", (unsigned long long)row->weight);
+			(void)snprintf(n2, sizeof(n2), "%llu", (unsigned long long)row->badness);
+			(void)snprintf(n3, sizeof(n3), "%llu", (unsigned long long)row->range);
+			r = table_set(t, i + 1, c++, n1);
+			if (r >= 0)
+				r = table_set(t, i + 1, c++, n2);
+			if (r >= 0)
+				r = table_set(t, i + 1, c++, n3);
+		}
+		if (r >= 0)
+			r = table_set(t, i + 1, c, row->has_exposure ? num : NULL);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+char *sdh_score_format_text(const struct sdh_score *sc, const struct sdh_render_options *o)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	cleanup_free char *summary = sdh_score_format_summary(sc, o);
+	struct table t;
+	int r = details_table(sc, o, &t);
+
+	if (r >= 0 && summary) {
+		table_render(&t, &sb);
+		strbuf_addc(&sb, '\n');
+		strbuf_adds(&sb, summary);
+	}
+	table_free(&t);
+	if (r < 0 || !summary || strbuf_error(&sb))
+		return NULL;
+	return strbuf_detach(&sb);
+}
+
+/* systemd's JSON writer: short = compact; pretty = tabs, "key" : value, one item per line. */
+struct json {
+	struct strbuf *sb;
+	bool pretty;
+	unsigned depth;
+	bool first;
+	bool after_key; /* the next value follows "key" : on the same line */
+};
+
+static void json_indent(struct json *j)
+{
+	if (!j->pretty)
+		return;
+	strbuf_addc(j->sb, '\n');
+	for (unsigned i = 0; i < j->depth; i++)
+		strbuf_addc(j->sb, '\t');
+}
+
+static void json_open(struct json *j, char c)
+{
+	if (j->after_key)
+		j->after_key = false;
+	else {
+		if (!j->first)
+			strbuf_addc(j->sb, ',');
+		if (j->depth > 0)
+			json_indent(j);
+	}
+	strbuf_addc(j->sb, c);
+	j->depth++;
+	j->first = true;
+}
+
+static void json_close(struct json *j, char c)
+{
+	j->depth--;
+	json_indent(j);
+	strbuf_addc(j->sb, c);
+	j->first = false;
+}
+
+static void json_key(struct json *j, const char *key)
+{
+	if (!j->first)
+		strbuf_addc(j->sb, ',');
+	json_indent(j);
+	strbuf_addc(j->sb, '"');
+	strbuf_add_json_escaped(j->sb, key);
+	strbuf_adds(j->sb, j->pretty ? "\" : " : "\":");
+	j->first = false;
+	j->after_key = true;
+}
+
+static void json_str(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	j->after_key = false;
+	if (!v) {
+		strbuf_adds(j->sb, "null");
+		return;
+	}
+	strbuf_addc(j->sb, '"');
+	strbuf_add_json_escaped(j->sb, v);
+	strbuf_addc(j->sb, '"');
+}
+
+static void json_raw(struct json *j, const char *key, const char *v)
+{
+	json_key(j, key);
+	j->after_key = false;
+	strbuf_adds(j->sb, v);
+}
+
+static void json_rows(struct json *j, const struct sdh_score *sc, bool debug)
+{
+	json_open(j, '[');
+	for (size_t i = 0; i < sc->n_rows; i++) {
+		const struct sdh_score_row *row = &sc->rows[i];
+		char num[16], n[32];
+
+		json_open(j, '{');
+		json_raw(j, "set", row->set < 0 ? "null" : row->set ? "true" : "false");
+		json_str(j, "name", row->check->name);
+		json_str(j, "json_field", row->check->json_field);
+		json_str(j, "description", row->description);
+		if (debug) {
+			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->weight);
+			json_raw(j, "weight", n);
+			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->badness);
+			json_raw(j, "badness", n);
+			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->range);
+			json_raw(j, "range", n);
+		}
+		if (row->has_exposure)
+			fmt_tenths(num, row->exposure);
+		json_str(j, "exposure", row->has_exposure ? num : NULL);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+char *sdh_score_format_json(const struct sdh_score *sc, bool pretty, bool debug)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	struct json j = { .sb = &sb, .pretty = pretty, .first = true };
+
+	json_rows(&j, sc, debug);
+	strbuf_addc(&sb, '\n');
+	if (strbuf_error(&sb))
+		return NULL;
+	return strbuf_detach(&sb);
+}
+
+char *sdh_score_format_overview(struct sdh_score *const *v, size_t n,
+				const struct sdh_render_options *o)
+{
+	static const char *const head[] = { "UNIT", "EXPOSURE", "PREDICATE", "HAPPY" };
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	struct table t;
+	int r = table_init(&t, 4, n + 1);
+
+	for (size_t c = 0; r >= 0 && c < 4; c++)
+		r = table_set(&t, 0, c, head[c]);
+	if (r >= 0)
+		t.right[1] = true;
+	for (size_t i = 0; r >= 0 && i < n; i++) {
+		char num[16];
+
+		fmt_tenths(num, v[i]->exposure);
+		r = table_set(&t, i + 1, 0, v[i]->id);
+		if (r >= 0)
+			r = table_set(&t, i + 1, 1, num);
+		if (r >= 0)
+			r = table_set(&t, i + 1, 2, sdh_exposure_predicate(v[i]->exposure));
+		if (r >= 0)
+			r = table_set(&t, i + 1, 3, sdh_exposure_smiley(v[i]->exposure, o->emoji));
+	}
+	if (r >= 0)
+		table_render(&t, &sb);
+	table_free(&t);
+	if (r < 0 || strbuf_error(&sb))
+		return NULL;
+	return strbuf_detach(&sb);
+}
+
+char *sdh_score_format_json_many(struct sdh_score *const *v, size_t n, bool pretty, bool debug,
+				 const struct sdh_render_options *o)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+	struct json j = { .sb = &sb, .pretty = pretty, .first = true };
+
+	json_open(&j, '[');
+	for (size_t i = 0; i < n; i++) {
+		char num[16];
+
+		fmt_tenths(num, v[i]->exposure);
+		json_open(&j, '{');
+		json_str(&j, "unit", v[i]->id);
+		json_str(&j, "exposure", num);
+		json_str(&j, "predicate", sdh_exposure_predicate(v[i]->exposure));
+		json_str(&j, "happy", sdh_exposure_smiley(v[i]->exposure, o->emoji));
+		json_key(&j, "checks");
+		json_rows(&j, v[i], debug);
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	strbuf_addc(&sb, '\n');
+	if (strbuf_error(&sb))
+		return NULL;
+	return strbuf_detach(&sb);
+}

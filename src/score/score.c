@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Check evaluation (exposure-spec.md §3), arithmetic (§4) and row order (§5.1) of
+ * `systemd-analyze security`.  Every check's rule is picked by the assess_kind column of the
+ * version's check table; parameters (capability masks, namespaces, groups) come from that table.
+ */
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "basic/macro.h"
+#include "basic/string-util.h"
+#include "basic/strv.h"
+#include "sdharden/kb.h"
+#include "sdharden/score.h"
+
+struct eval {
+	uint64_t badness;
+	char *dyn; /* dynamic description (heap) or NULL */
+};
+
+static int dyn(struct eval *e, uint64_t badness, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int dyn(struct eval *e, uint64_t badness, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	e->badness = badness;
+	va_start(ap, fmt);
+	r = vasprintf(&e->dyn, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		e->dyn = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static bool is_root_user(const char *u)
+{
+	return streq_ptr(u, "0") || streq_ptr(u, "root");
+}
+
+/* "Runs privileged" of spec §3.2. */
+static bool runs_privileged(const struct sdh_settings *s)
+{
+	if (s->version >= SDH_VERSION(258, 0) && s->scope == SDH_SCOPE_USER)
+		return false;
+	if (is_root_user(s->user))
+		return true;
+	if (s->dynamic_user)
+		return false;
+	return isempty(s->user);
+}
+
+static uint64_t caps_mask(const char *param)
+{
+	const char *p = startswith(param, "caps=");
+	uint64_t m = 0;
+
+	while (p && *p) {
+		size_t n = strcspn(p, "|");
+		cleanup_free char *name = strndup_safe(p, n);
+		int c = name ? sdh_capability_from_name(name) : -ENOMEM;
+
+		if (c >= 0)
+			m |= UINT64_C(1) << c;
+		p += n;
+		if (*p == '|')
+			p++;
+	}
+	return m;
+}
+
+static uint64_t ns_bit(const char *param)
+{
+	static const struct {
+		const char *name;
+		uint64_t bit;
+	} t[] = {
+		{ "cgroup", SDH_NS_CGROUP }, { "ipc", SDH_NS_IPC },   { "net", SDH_NS_NET },
+		{ "mnt", SDH_NS_MNT },       { "pid", SDH_NS_PID },   { "user", SDH_NS_USER },
+		{ "uts", SDH_NS_UTS },       { "time", SDH_NS_TIME },
+	};
+	const char *p = startswith(param, "namespace=");
+
+	for (size_t i = 0; p && i < ELEMENTSOF(t); i++)
+		if (streq(p, t[i].name))
+			return t[i].bit;
+	return 0;
+}
+
+/* The field a "bool" row reads, from its parameter text ("PrivateTmp; bad when FALSE"). */
+static int bool_field(const struct sdh_settings *s, const char *param, bool *ret)
+{
+	static const struct {
+		const char *prefix;
+		size_t off;
+	} fields[] = {
+#define F(name, field) { name, offsetof(struct sdh_settings, field) }
+		F("PrivateDevices;", private_devices),
+		F("PrivateNetwork;", private_network),
+		F("PrivateTmp;", private_tmp),
+		F("PrivateUsers;", private_users),
+		F("ProtectControlGroups;", protect_control_groups),
+		F("ProtectKernelModules;", protect_kernel_modules),
+		F("ProtectKernelTunables;", protect_kernel_tunables),
+		F("ProtectKernelLogs;", protect_kernel_logs),
+		F("ProtectClock;", protect_clock),
+		F("ProtectHostname;", protect_hostname),
+		F("LockPersonality;", lock_personality),
+		F("MemoryDenyWriteExecute;", memory_deny_write_execute),
+		F("NoNewPrivileges;", no_new_privileges),
+		F("Delegate;", delegate),
+		F("RestrictRealtime;", restrict_realtime),
+		F("RestrictSUIDSGID;", restrict_suid_sgid),
+#undef F
+	};
+	static const struct {
+		const char *prefix;
+		enum sdh_af_bucket b;
+	} af[] = {
+		{ "RestrictAddressFamilies (AF_INET/", SDH_AF_BUCKET_INET },
+		{ "RestrictAddressFamilies (AF_UNIX", SDH_AF_BUCKET_UNIX },
+		{ "RestrictAddressFamilies (AF_NETLINK", SDH_AF_BUCKET_NETLINK },
+		{ "RestrictAddressFamilies (AF_PACKET", SDH_AF_BUCKET_PACKET },
+		{ "RestrictAddressFamilies (all other", SDH_AF_BUCKET_OTHER },
+	};
+
+	if (startswith(param, "PrivateMounts;")) {
+		/* v254+ copies the unset tri-state (-1) into a bool: unset counts as yes. */
+		*ret = s->private_mounts > 0 ||
+		       (s->private_mounts < 0 && s->version >= SDH_VERSION(254, 0));
+		return 0;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(fields); i++)
+		if (startswith(param, fields[i].prefix)) {
+			*ret = *(const bool *)((const char *)s + fields[i].off);
+			return 0;
+		}
+	for (size_t i = 0; i < ELEMENTSOF(af); i++)
+		if (startswith(param, af[i].prefix)) {
+			*ret = s->af_restricted[af[i].b];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+struct filter_find {
+	const struct sdh_settings *s;
+	const char *offender;
+};
+
+static int find_offender(const struct sdh_syscall_group_member *m, void *userdata)
+{
+	struct filter_find *f = userdata;
+	bool in;
+
+	/* Names the runtime libseccomp cannot resolve natively never count (spec §3.5). */
+	if (m->x86_64_syscall_nr < 0)
+		return 0;
+	in = sdh_settings_syscall_find(f->s, m->x86_64_syscall_nr) != NULL;
+	/* Offline: allow-list entries with an errno are holes, not allowed calls (§2.2.1). */
+	if (in && f->s->syscall_allow_list &&
+	    sdh_settings_syscall_find(f->s, m->x86_64_syscall_nr)->error >= 0)
+		in = false;
+	if (in == f->s->syscall_allow_list) {
+		f->offender = m->member;
+		return 1;
+	}
+	return 0;
+}
+
+static int assess_syscall_filter(const struct sdh_settings *s, const char *param, struct eval *e)
+{
+	const char *group = startswith(param, "group=");
+	struct filter_find f = { .s = s };
+	int r;
+
+	if (!group)
+		return -EINVAL;
+	if (!s->syscall_allow_list && s->n_syscall_filter == 0)
+		return dyn(e, 10, "Service does not filter system calls");
+	r = sdh_syscall_group_walk(s->version, group, true, find_offender, &f);
+	if (r < 0)
+		return r;
+	if (s->syscall_allow_list)
+		return f.offender
+			       ? dyn(e, 9,
+				     "System call allow list defined for service, and %s is included (e.g. %s is allowed)",
+				     group, f.offender)
+			       : dyn(e, 0,
+				     "System call allow list defined for service, and %s is not included",
+				     group);
+	return f.offender
+		       ? dyn(e, 10,
+			     "System call deny list defined for service, and %s is not included (e.g. %s is allowed)",
+			     group, f.offender)
+		       : dyn(e, 0, "System call deny list defined for service, and %s is included",
+			     group);
+}
+
+static bool is_localhost(const struct sdh_ip_prefix *p)
+{
+	static const uint8_t loopback6[16] = { [15] = 1 };
+
+	if (p->family == AF_INET)
+		return p->addr[0] == 127;
+	return memcmp(p->addr, loopback6, 16) == 0;
+}
+
+static int assess_ip(const struct sdh_settings *s, struct eval *e)
+{
+	bool deny4 = false, deny6 = false, local = false, other = false;
+
+	if (s->ip_ingress_filter_path || s->ip_egress_filter_path)
+		return dyn(e, 0,
+			   "Service defines custom ingress/egress IP filters with BPF programs");
+	for (size_t i = 0; i < s->n_ip_deny; i++)
+		if (s->ip_deny[i].prefixlen == 0) {
+			deny4 = deny4 || s->ip_deny[i].family == AF_INET;
+			deny6 = deny6 || s->ip_deny[i].family == AF_INET6;
+		}
+	for (size_t i = 0; i < s->n_ip_allow; i++) {
+		if (is_localhost(&s->ip_allow[i]))
+			local = true;
+		else
+			other = true;
+	}
+	if (!(deny4 && deny6))
+		return dyn(e, 10, "Service does not define an IP address allow list");
+	if (other)
+		return dyn(e, 5,
+			   "Service defines IP address allow list with non-localhost entries");
+	if (local)
+		return dyn(e, 2,
+			   "Service defines IP address allow list with only localhost entries");
+	return dyn(e, 0, "Service blocks all IP address ranges");
+}
+
+static int assess_devices(const struct sdh_settings *s, struct eval *e)
+{
+	cleanup_free char *list = NULL;
+
+	if (streq_ptr(s->device_policy, "strict") || streq_ptr(s->device_policy, "closed")) {
+		if (!s->device_allow)
+			return dyn(e, 0, "Service has a minimal device ACL");
+		list = strv_join(s->device_allow, " ");
+		if (!list)
+			return -ENOMEM;
+		return dyn(e, 5, "Service has a device ACL with some special devices: %s", list);
+	}
+	return dyn(e, 10, "Service has no device ACL");
+}
+
+static int assess_umask(const struct sdh_settings *s, struct eval *e)
+{
+	if (!(s->umask & 0002))
+		return dyn(e, 10, "Files created by service are world-writable by default");
+	if (!(s->umask & 0004))
+		return dyn(e, 5, "Files created by service are world-readable by default");
+	if (!(s->umask & 0020))
+		return dyn(e, 2, "Files created by service are group-writable by default");
+	if (!(s->umask & 0040))
+		return dyn(e, 1, "Files created by service are group-readable by default");
+	return dyn(e, 0,
+		   "Files created by service are accessible only by service's own user by default");
+}
+
+static int assess(const struct sdh_settings *s, const struct sdh_check_row *c, struct eval *e)
+{
+	const char *k = c->assess_kind;
+	bool b;
+
+	e->badness = 0;
+	if (streq(k, "bool")) {
+		if (bool_field(s, c->parameter, &b) < 0)
+			return -EINVAL;
+		/* Delegate= is the one inverted row. */
+		if (strstr(c->parameter, "bad when TRUE"))
+			b = !b;
+		e->badness = !b;
+		return 0;
+	}
+	if (streq(k, "user")) {
+		if (streq_ptr(s->user, "nobody"))
+			return dyn(
+				e, 9,
+				"Service runs under as 'nobody' user, which should not be used for services");
+		if (s->dynamic_user && !is_root_user(s->user))
+			return dyn(e, 0, "Service runs under a transient non-root user identity");
+		if (s->user && !is_root_user(s->user) && *s->user)
+			return dyn(e, 0, "Service runs under a static non-root user identity");
+		if (s->version >= SDH_VERSION(258, 0) && s->scope == SDH_SCOPE_USER)
+			return dyn(e, 0, "Service runs under the calling user's identity");
+		e->badness = 10;
+		return 0;
+	}
+	if (streq(k, "supplementary_groups")) {
+		if (runs_privileged(s))
+			e->badness = SDH_BADNESS_NA;
+		else
+			e->badness = s->supplementary_groups != NULL;
+		return 0;
+	}
+	if (streq(k, "remove_ipc")) {
+		if (s->version >= SDH_VERSION(258, 0) && s->scope == SDH_SCOPE_USER) {
+			e->badness = SDH_BADNESS_NA;
+			e->dyn = strdup("RemoveIPC= has no effect on per-user services");
+			return e->dyn ? 0 : -ENOMEM;
+		}
+		e->badness = runs_privileged(s) ? SDH_BADNESS_NA : !s->remove_ipc;
+		return 0;
+	}
+	if (streq(k, "protect_home")) {
+		const char *v = strempty(s->protect_home);
+
+		if (streq(v, "yes"))
+			return dyn(e, 0, "Service has no access to home directories");
+		if (streq(v, "tmpfs"))
+			return dyn(e, 1, "Service has access to fake empty home directories");
+		if (streq(v, "read-only"))
+			return dyn(e, 5, "Service has read-only access to home directories");
+		return dyn(e, 10, "Service has full access to home directories");
+	}
+	if (streq(k, "protect_system")) {
+		const char *v = strempty(s->protect_system);
+
+		if (streq(v, "strict"))
+			return dyn(e, 0,
+				   "Service has strict read-only access to the OS file hierarchy");
+		if (streq(v, "full"))
+			return dyn(
+				e, 3,
+				"Service has very limited write access to the OS file hierarchy");
+		if (streq(v, "yes"))
+			return dyn(e, 5,
+				   "Service has limited write access to the OS file hierarchy");
+		return dyn(e, 10, "Service has full access to the OS file hierarchy");
+	}
+	if (streq(k, "root_directory")) {
+		bool dir = !isempty(s->root_directory) && !streq(s->root_directory, "/");
+		bool img = !isempty(s->root_image) && !streq(s->root_image, "/");
+
+		e->badness = !dir && !img;
+		return 0;
+	}
+	if (streq(k, "capability_bounding_set")) {
+		e->badness = (s->capability_bounding_set & caps_mask(c->parameter)) != 0;
+		return 0;
+	}
+	if (streq(k, "umask"))
+		return assess_umask(s, e);
+	if (streq(k, "keyring_mode")) {
+		e->badness = !streq_ptr(s->keyring_mode, "private");
+		return 0;
+	}
+	if (streq(k, "protect_proc")) {
+		e->badness = streq_ptr(s->protect_proc, "noaccess") ? 1
+			     : streq_ptr(s->protect_proc, "invisible") ||
+					     streq_ptr(s->protect_proc, "ptraceable")
+				     ? 0
+				     : 3;
+		return 0;
+	}
+	if (streq(k, "proc_subset")) {
+		e->badness = !streq_ptr(s->proc_subset, "pid");
+		return 0;
+	}
+	if (streq(k, "notify_access")) {
+		e->badness = streq_ptr(s->notify_access, "all");
+		return 0;
+	}
+	if (streq(k, "restrict_namespaces")) {
+		e->badness = (s->restrict_namespaces & ns_bit(c->parameter)) != 0;
+		return 0;
+	}
+	if (streq(k, "system_call_architectures")) {
+		if (!s->system_call_architectures)
+			return dyn(e, 10, "Service may execute system calls with all ABIs");
+		if (strv_length(s->system_call_architectures) == 1 &&
+		    streq(s->system_call_architectures[0], "native"))
+			return dyn(e, 0, "Service may execute system calls only with native ABI");
+		return dyn(e, 8, "Service may execute system calls with multiple ABIs");
+	}
+	if (streq(k, "system_call_filter"))
+		return assess_syscall_filter(s, c->parameter, e);
+	if (streq(k, "ip_address_allow"))
+		return assess_ip(s, e);
+	if (streq(k, "device_allow"))
+		return assess_devices(s, e);
+	if (streq(k, "ambient_capabilities")) {
+		e->badness = s->ambient_capabilities != 0;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* format-table's cell comparison, including the pre-v258 handling of empty cells (§5.1). */
+struct sort_ctx {
+	const struct sdh_score_row *rows; /* index 0 is the header */
+	bool old_empty;
+};
+
+static int cmp_rows(size_t a, size_t b, const struct sort_ctx *c)
+{
+	const char *da, *db;
+	int r;
+
+	if (a == 0 && b == 0)
+		return 0;
+	if (a == 0)
+		return -1;
+	if (b == 0)
+		return 1;
+	da = c->rows[a - 1].description;
+	db = c->rows[b - 1].description;
+	if (da && db)
+		r = strcmp(da, db);
+	else if (c->old_empty)
+		r = a < b ? -1 : a > b; /* generic fallback: original order */
+	else
+		r = !da && !db ? 0 : !da ? 1 : -1; /* v258+: empty sorts greater than any text */
+	if (r != 0)
+		return -r; /* descending */
+	r = strcmp(c->rows[a - 1].check->name, c->rows[b - 1].check->name);
+	if (r != 0)
+		return r;
+	return a < b ? -1 : a > b;
+}
+
+/* glibc's qsort_r for small arrays: top-down merge sort (msort.c), stable on ties. */
+static void merge_sort(size_t *v, size_t n, size_t *tmp, const struct sort_ctx *c)
+{
+	size_t n1 = n / 2, n2 = n - n1, *b1 = v, *b2 = v + n1, *t = tmp;
+
+	if (n <= 1)
+		return;
+	merge_sort(b1, n1, tmp, c);
+	merge_sort(b2, n2, tmp, c);
+	while (n1 > 0 && n2 > 0) {
+		if (cmp_rows(*b1, *b2, c) <= 0) {
+			*t++ = *b1++;
+			n1--;
+		} else {
+			*t++ = *b2++;
+			n2--;
+		}
+	}
+	if (n1 > 0)
+		memcpy(t, b1, n1 * sizeof(*t));
+	memcpy(v, tmp, (n - n2) * sizeof(*v));
+}
+
+static int sort_rows(struct sdh_score *sc)
+{
+	struct sort_ctx c = { .rows = sc->rows, .old_empty = sc->version < SDH_VERSION(258, 0) };
+	size_t n = sc->n_rows + 1;
+	cleanup_free size_t *idx = calloc(n, sizeof(*idx));
+	cleanup_free size_t *tmp = calloc(n, sizeof(*tmp));
+	cleanup_free struct sdh_score_row *sorted = calloc(sc->n_rows, sizeof(*sorted));
+
+	if (!idx || !tmp || !sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	merge_sort(idx, n, tmp, &c);
+	for (size_t i = 1; i < n; i++)
+		sorted[i - 1] = sc->rows[idx[i] - 1];
+	free(sc->rows);
+	sc->rows = TAKE_PTR(sorted);
+	return 0;
+}
+
+int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *policy,
+		      struct sdh_score **ret)
+{
+	size_t n;
+	const struct sdh_check_row *checks;
+	struct sdh_score *sc;
+	uint64_t W = 0, B = 0;
+	int r;
+
+	if (!s || !ret)
+		return -EINVAL;
+	checks = sdh_checks(s->version, &n);
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return -ENOMEM;
+	sc->version = s->version;
+	sc->id = strdup(s->id);
+	sc->rows = calloc(n, sizeof(*sc->rows));
+	if (!sc->id || !sc->rows ||
+	    (s->fragment_path && !(sc->fragment_path = strdup(s->fragment_path)))) {
+		sdh_score_free(sc);
+		return -ENOMEM;
+	}
+	sc->n_rows = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct sdh_check_row *c = &checks[i];
+		const struct sdh_policy_entry *pe = sdh_policy_find(policy, c->json_field);
+		struct sdh_score_row *row = &sc->rows[i];
+		struct eval e = { 0 };
+		const char *good = c->description_good, *bad = c->description_bad,
+			   *na = c->description_na;
+
+		row->check = c;
+		row->order = (unsigned)i;
+		row->weight = pe && pe->has_weight ? pe->weight : c->weight;
+		row->range = pe && pe->has_range ? pe->range : c->range;
+		if (pe) {
+			good = pe->description_good ? pe->description_good : good;
+			bad = pe->description_bad ? pe->description_bad : bad;
+			na = pe->description_na ? pe->description_na : na;
+		}
+		if (c->default_dependencies_only && !s->default_dependencies) {
+			e.badness = SDH_BADNESS_NA;
+			e.dyn = strdup(
+				"Service runs in special boot phase, option is not appropriate");
+			r = e.dyn ? 0 : -ENOMEM;
+		} else if (row->weight == 0) {
+			e.badness = SDH_BADNESS_NA;
+			e.dyn = strdup("Option excluded by policy, skipping");
+			r = e.dyn ? 0 : -ENOMEM;
+		} else
+			r = assess(s, c, &e);
+		if (r < 0) {
+			free(e.dyn);
+			sdh_score_free(sc);
+			return r;
+		}
+		row->badness = e.badness;
+		row->dyn = e.dyn;
+		if (e.badness == SDH_BADNESS_NA) {
+			row->set = -1;
+			row->description = na;
+		} else if (e.badness == c->range) {
+			row->set = 0;
+			row->description = bad;
+		} else if (e.badness == 0) {
+			row->set = 1;
+			row->description = good;
+		} else {
+			row->set = 0;
+			row->description = NULL;
+		}
+		if (row->dyn)
+			row->description = row->dyn;
+		if (e.badness != SDH_BADNESS_NA) {
+			/* systemd asserts badness <= range; a policy can break that. */
+			if (row->range == 0 || e.badness > row->range) {
+				sdh_score_free(sc);
+				return -ERANGE;
+			}
+			W += row->weight;
+			B += div_up(e.badness * row->weight, row->range);
+		}
+	}
+	if (W == 0) {
+		sdh_score_free(sc);
+		return -ERANGE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sdh_score_row *row = &sc->rows[i];
+
+		if (row->badness == SDH_BADNESS_NA || row->badness == 0)
+			continue;
+		row->has_exposure = true;
+		row->exposure =
+			(unsigned)div_up(div_up(row->badness * row->weight * 100, row->range), W);
+	}
+	sc->exposure = (unsigned)div_up(100 * B, W);
+	r = sort_rows(sc);
+	if (r < 0) {
+		sdh_score_free(sc);
+		return r;
+	}
+	*ret = sc;
+	return 0;
+}
+
+struct sdh_score *sdh_score_free(struct sdh_score *sc)
+{
+	if (!sc)
+		return NULL;
+	for (size_t i = 0; i < sc->n_rows; i++)
+		free(sc->rows[i].dyn);
+	free(sc->rows);
+	free(sc->id);
+	free(sc->fragment_path);
+	free(sc);
+	return NULL;
+}
+
+const struct sdh_score_row *sdh_score_find(const struct sdh_score *sc, const char *json_field)
+{
+	for (size_t i = 0; i < sc->n_rows; i++)
+		if (streq(sc->rows[i].check->json_field, json_field))
+			return &sc->rows[i];
+	return NULL;
+}
+
+static const struct {
+	unsigned min;
+	const char *name, *emoji, *ascii;
+} levels[] = {
+	{ 100, "DANGEROUS", "\xf0\x9f\xa4\xa2", ":-[" },
+	{ 90, "UNSAFE", "\xf0\x9f\x98\xa8", ":-{" },
+	{ 75, "EXPOSED", "\xf0\x9f\x99\x81", ":-(" },
+	{ 50, "MEDIUM", "\xf0\x9f\x98\x90", ":-|" },
+	{ 10, "OK", "\xf0\x9f\x99\x82", ":-)" },
+	{ 1, "SAFE", "\xf0\x9f\x98\x80", ":-}" },
+	{ 0, "PERFECT", "\xf0\x9f\x98\x87", ":-]" },
+};
+
+const char *sdh_exposure_predicate(unsigned exposure)
+{
+	for (size_t i = 0; i < ELEMENTSOF(levels); i++)
+		if (exposure >= levels[i].min)
+			return levels[i].name;
+	return levels[ELEMENTSOF(levels) - 1].name;
+}
+
+const char *sdh_exposure_smiley(unsigned exposure, bool emoji)
+{
+	for (size_t i = 0; i < ELEMENTSOF(levels); i++)
+		if (exposure >= levels[i].min)
+			return emoji ? levels[i].emoji : levels[i].ascii;
+	return emoji ? levels[ELEMENTSOF(levels) - 1].emoji : levels[ELEMENTSOF(levels) - 1].ascii;
+}
