@@ -26,3 +26,33 @@ expect_exit() {
 }
 # mkunit ROOT RELPATH <<EOF ... : write a unit file under a root
 mkunit() { mkdir -p "$(dirname "$1/$2")"; cat >"$1/$2"; }
+
+# corpus_tree NAME DEST: a usable copy of ../shared/corpus/NAME (debian-12, debian-13) at DEST.
+# The shared corpus stores symlinks (aliases, masks, lib -> usr/lib) as small files holding the
+# target text; this rebuilds them as real links from NAME.manifest.tsv.  Cached per test run in
+# $SDH_CORPUS_CACHE when set (tests/run.sh sets it), so the copy is made once per suite.
+corpus_tree() {
+    local name=$1 dst=$2 src=$SHARED/corpus/$1 cache=${SDH_CORPUS_CACHE:-}
+    [ -d "$src" ] || fail "no corpus tree $src"
+    if [ -n "$cache" ] && [ -d "$cache/$name" ]; then
+        ln -sfn "$cache/$name" "$dst"
+        return
+    fi
+    local out=$dst
+    [ -n "$cache" ] && { mkdir -p "$cache"; out=$cache/$name.tmp.$$; }
+    cp -r "$src" "$out"
+    chmod -R u+w "$out"
+    local l t p
+    for l in lib lib64 bin sbin; do
+        if [ -f "$out/$l" ] && [ ! -L "$out/$l" ]; then
+            t=$(cat "$out/$l"); rm "$out/$l"; ln -s "$t" "$out/$l"
+        fi
+    done
+    tail -n +2 "$SHARED/corpus/$name.manifest.tsv" |
+        awk -F'\t' '$2 == "symlink" || $2 == "mask" { print $1 "\t" $3 }' |
+        while IFS=$'\t' read -r p t; do rm -f "$out/$p"; ln -s "$t" "$out/$p"; done
+    if [ -n "$cache" ]; then
+        mv -T "$out" "$cache/$name" 2>/dev/null || rm -rf "$out" # another test won the race
+        ln -sfn "$cache/$name" "$dst"
+    fi
+}

@@ -13,6 +13,9 @@ BUILD=${BUILD:-build}
 export BUILD SDH=$top/$BUILD/sdharden TOP=$top
 log=$top/$BUILD/test-logs
 mkdir -p "$log"
+# Materialised corpus trees (tests/lib.sh corpus_tree) are shared by the tests of one run.
+export SDH_CORPUS_CACHE=$top/$BUILD/corpus-cache
+rm -rf "$SDH_CORPUS_CACHE"
 passed=0 failed=0 skipped=0
 failures=()
 

@@ -111,6 +111,8 @@ static int cmp_str(const void *a, const void *b)
 
 void strv_sort(char **l)
 {
+	if (!l)
+		return; /* qsort(NULL, 0, ...) is undefined behaviour */
 	qsort(l, strv_length(l), sizeof(char *), cmp_str);
 }
 

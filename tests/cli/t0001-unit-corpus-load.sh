@@ -6,26 +6,11 @@
 . "$(dirname "$0")/../lib.sh"
 need_shared
 
-# The shared corpus stores symlinks as small files holding the target; rebuild real trees
-# from the manifest (symlink and mask rows) and the usr-merge link.
-materialize() {
-    local src=$1 manifest=$2 dst=$3
-    cp -r "$src" "$dst"
-    chmod -R u+w "$dst"
-    for l in lib lib64 bin sbin; do
-        if [ -f "$dst/$l" ] && [ ! -L "$dst/$l" ]; then
-            t=$(cat "$dst/$l"); rm "$dst/$l"; ln -s "$t" "$dst/$l"
-        fi
-    done
-    tail -n +2 "$manifest" | awk -F'\t' '$2 == "symlink" || $2 == "mask" { print $1 "\t" $3 }' |
-        while IFS=$'\t' read -r p t; do rm -f "$dst/$p"; ln -s "$t" "$dst/$p"; done
-}
-
 total=0
 for tree in debian-12 debian-13; do
     [ -d "$SHARED/corpus/$tree" ] || continue
     root=$WORK/$tree
-    materialize "$SHARED/corpus/$tree" "$SHARED/corpus/$tree.manifest.tsv" "$root"
+    corpus_tree "$tree" "$root"
     case $tree in debian-12) v=252 ;; *) v=257 ;; esac
     for scope in system user; do
         dirs=("$root/etc/systemd/$scope" "$root/usr/lib/systemd/$scope")

@@ -97,7 +97,7 @@ static const char *value(const struct sdh_unit *u, const char *key)
 static void test_search_path(void **state)
 {
 	struct sdh_load_options o = SDH_LOAD_OPTIONS_INIT;
-	char **l = NULL, *up[] = { "/a", "/b/", NULL };
+	char **l = NULL, a[] = "/a", b[] = "/b/", *up[] = { a, b, NULL };
 
 	(void)state;
 	o.version = SDH_VERSION_V252;
