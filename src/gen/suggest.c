@@ -1527,7 +1527,7 @@ static int rule_ip(struct ctx *c)
 	r = emit(c, "IPAddressDeny", "any", true, "binds and connects only on loopback addresses");
 	if (r < 0)
 		return r;
-	return emit(c, "IPAddressAllow", "localhost", true, NULL);
+	return emit(c, "IPAddressAllow", "localhost", true, "loopback peers only");
 }
 
 static int rule_ambient(struct ctx *c)
