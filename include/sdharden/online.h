@@ -39,5 +39,12 @@ int sdh_bus_open_manager(enum sdh_scope scope, sd_bus **ret);
 int sdh_settings_from_bus(sd_bus *bus, const char *unit, unsigned version, unsigned flags,
 			  struct sdh_settings **ret, char **ret_error);
 
+/*
+ * The unit name online mode asks the manager for, from a command-line argument: a name without
+ * a unit-type suffix gets ".service"; a template gets INSTANCE, or VERSION's default
+ * ("test-instance" before v257, "test_instance" since).  The caller refuses non-services.
+ */
+int sdh_online_unit_name(const char *arg, unsigned version, const char *instance, char **ret);
+
 /* Names of the units the manager has in memory that end in SUFFIX, sorted by strcmp(). */
 int sdh_bus_list_units(sd_bus *bus, const char *suffix, char ***ret, char **ret_error);

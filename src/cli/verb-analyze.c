@@ -21,6 +21,7 @@
 #include "basic/strv.h"
 #include "cli/cli.h"
 #include "cli/log.h"
+#include "sdharden/online.h"
 #include "sdharden/score.h"
 #include "sdharden/settings.h"
 #include "sdharden/unit.h"
@@ -46,6 +47,9 @@ struct args {
 	const char *policy_path;
 	const char *instance;
 	const char *output_dir; /* hidden: one UNIT.txt + UNIT.json per unit, for parity runs */
+	bool online;            /* --online: read the units from the running manager (online.h) */
+	bool online_all; /* --online without units: skip unloaded and Type=oneshot services */
+	sd_bus *bus;
 };
 
 /* One command-line unit through loading, record and score. */
@@ -65,6 +69,8 @@ static void help(void)
 	       "systemd version computes it (same numbers, same text and JSON).  Without units:\n"
 	       "every .service unit in the root and scope, as an overview table.\n\n"
 	       "  --offline[=yes]            accepted for compatibility (always offline)\n"
+	       "  --online                   read the units from the running service manager over\n"
+	       "                             D-Bus, as 'systemd-analyze security' without --offline\n"
 	       "  --threshold=N              fail (exit 1) when a unit's exposure exceeds N (0-100)\n"
 	       "  --json=short|pretty|off    JSON instead of the text table\n"
 	       "  --security-policy=FILE     weights, ranges and texts per check (JSON)\n"
@@ -84,6 +90,7 @@ static int parse_args(int argc, char *argv[], struct args *a)
 		ARG_INSTANCE,
 		ARG_FORMAT,
 		ARG_OUTPUT_DIR,
+		ARG_ONLINE,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -94,6 +101,7 @@ static int parse_args(int argc, char *argv[], struct args *a)
 		{ "instance", required_argument, NULL, ARG_INSTANCE },
 		{ "format", required_argument, NULL, ARG_FORMAT },
 		{ "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
+		{ "online", no_argument, NULL, ARG_ONLINE },
 		{},
 	};
 	int c;
@@ -156,6 +164,7 @@ static int parse_args(int argc, char *argv[], struct args *a)
 			}
 			break;
 		case ARG_OUTPUT_DIR: a->output_dir = optarg; break;
+		case ARG_ONLINE: a->online = true; break;
 		default: return -EINVAL;
 		}
 	if (a->format == FORMAT_JSON && a->json == JSON_OFF)
@@ -212,6 +221,44 @@ static int write_file(const char *dir, const char *name, const char *suffix, con
 	return 0;
 }
 
+/*
+ * --online: the record of ARG from the running manager over D-Bus, with the names, refusals and
+ * messages of systemd-analyze security (exposure-spec.md §6.4).
+ */
+static int load_item_online(const struct sdh_cli *cli, const struct args *a, struct item *it,
+			    const char *arg)
+{
+	unsigned flags = a->online_all ? SDH_BUS_ONLY_LOADED | SDH_BUS_ONLY_LONG_RUNNING : 0;
+	cleanup_free char *err = NULL;
+	int r;
+
+	it->arg = arg;
+	r = sdh_online_unit_name(arg, cli->version, a->instance, &it->name);
+	if (r < 0)
+		return log_oom();
+	it->failed = true;
+	if (!endswith(it->name, ".service")) {
+		log_error("Unit %s is not a service unit, refusing.", arg);
+		return 0;
+	}
+	r = sdh_settings_from_bus(a->bus, it->name, cli->version, flags, &it->settings, &err);
+	if (r == -EMEDIUMTYPE)
+		return 0;
+	if (r == -ENOENT)
+		log_error("Unit %s not found, cannot analyze.", it->name);
+	else if (r == -ERFKILL)
+		log_error("Unit %s is masked, cannot analyze.", it->name);
+	else if (r == -ENOEXEC)
+		log_error("Unit %s not loaded properly, cannot analyze.", it->name);
+	else if (r == -ENOMEM)
+		return log_oom();
+	else if (r < 0)
+		log_error("Failed to get unit properties: %s", err ? err : strerror(-r));
+	else
+		it->failed = false;
+	return 0;
+}
+
 /* Load ARG: a unit name, or a path whose file name is looked up (spec §2.5). */
 static int load_item(const struct sdh_cli *cli, const struct args *a, struct item *it,
 		     const char *arg)
@@ -222,6 +269,8 @@ static int load_item(const struct sdh_cli *cli, const struct args *a, struct ite
 	cleanup_free char *dir = NULL;
 	int r;
 
+	if (a->online)
+		return load_item_online(cli, a, it, arg);
 	sdh_cli_load_options(cli, &o);
 	o.instance = a->instance ? a->instance : "test";
 	it->arg = arg;
@@ -321,14 +370,28 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 	if (r <= 0)
 		return r < 0 ? SDH_EXIT_USAGE : SDH_EXIT_OK;
 	sdh_render_options_from_env(cli->version, &ro);
+	if (a.online && cli->root) {
+		log_error("--online reads the running manager: it cannot be combined with --root=");
+		return SDH_EXIT_USAGE;
+	}
 	if (load_policy(&a, cli->version, &policy) < 0)
 		return SDH_EXIT_FINDINGS;
+	if (a.online) {
+		r = sdh_bus_open_manager(cli->scope, &a.bus);
+		if (r < 0) {
+			sdh_policy_free(policy);
+			log_error_errno(r, "cannot connect to the service manager's bus: %m");
+			return SDH_EXIT_FINDINGS;
+		}
+	}
 
 	if (optind >= argc) {
 		struct sdh_load_options o;
 
 		sdh_cli_load_options(cli, &o);
-		r = sdh_unit_list(&o, ".service", &all);
+		a.online_all = a.online;
+		r = a.online ? sdh_bus_list_units(a.bus, ".service", &all, NULL)
+			     : sdh_unit_list(&o, ".service", &all);
 		if (r < 0) {
 			sdh_policy_free(policy);
 			(void)log_error_errno(r, "cannot list units: %m");
@@ -457,5 +520,7 @@ out:
 	free(scores);
 	free(settings);
 	sdh_policy_free(policy);
+	if (a.bus)
+		sd_bus_flush_close_unref(a.bus);
 	return ret;
 }

@@ -549,6 +549,45 @@ fail:
 	return r;
 }
 
+int sdh_online_unit_name(const char *arg, unsigned version, const char *instance, char **ret)
+{
+	static const char *const types[] = { "service", "socket",    "target", "device",
+					     "mount",   "automount", "swap",   "timer",
+					     "path",    "slice",     "scope" };
+	const char *dot, *at;
+	char *name = NULL;
+
+	if (isempty(arg) || !ret)
+		return -EINVAL;
+	dot = strrchr(arg, '.');
+	for (size_t i = 0; dot && i < ELEMENTSOF(types); i++)
+		if (streq(dot + 1, types[i])) {
+			name = strdup(arg);
+			break;
+		}
+	if (!name && asprintf(&name, "%s.service", arg) < 0)
+		return -ENOMEM;
+	if (!name)
+		return -ENOMEM;
+	dot = strrchr(name, '.');
+	at = strchr(name, '@');
+	if (at && at + 1 == dot) {
+		char *inst;
+
+		if (!instance)
+			instance = SDH_VERSION_MAJOR(version) >= 257 ? "test_instance"
+								     : "test-instance";
+		if (asprintf(&inst, "%.*s%s%s", (int)(at + 1 - name), name, instance, dot) < 0) {
+			free(name);
+			return -ENOMEM;
+		}
+		free(name);
+		name = inst;
+	}
+	*ret = name;
+	return 0;
+}
+
 int sdh_bus_open_manager(enum sdh_scope scope, sd_bus **ret)
 {
 	cleanup_bus sd_bus *bus = NULL;

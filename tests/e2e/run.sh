@@ -88,6 +88,18 @@ harden_unit() {
     return 2
 }
 
+# restart_settle CT UNIT: restart, bounded.  A broken Type=forking unit may never leave
+# "activating" (postgresql@ has TimeoutStartSec=infinity and waits for a PID file that will not
+# come): give up waiting after E2E_SETTLE_S seconds; the probe then decides.
+restart_settle() {
+    local i st
+    ct_exec "$1" timeout "${E2E_SETTLE_S:-15}" systemctl restart "$2" >/dev/null 2>&1 || true
+    for ((i = 0; i < 20; i++)); do
+        st=$(ct_exec "$1" systemctl show -P ActiveState "$2" 2>/dev/null) || true
+        case $st in activating | deactivating | reloading) sleep 0.2 ;; *) break ;; esac
+    done
+}
+
 # control CT UNIT FILE: FILE must break UNIT; removing it must heal UNIT.
 control() {
     local ct=$1 u=$2 f=$3 mech expo k0 t0 st extra
@@ -100,7 +112,7 @@ control() {
     expo=$(exposure "$ct" "$u")
     k0=$(seccomp_lines)
     t0=$(date +%s%N)
-    ct_exec "$ct" timeout 40 systemctl restart "$u" >/dev/null 2>&1 || true
+    restart_settle "$ct" "$u"
     if ct_probe_retry "$ct" "$u" 4; then
         record "$u" "over:$mech must fail" "$expo" FAIL "probe still passes: not enforced"
     else
@@ -112,7 +124,7 @@ control() {
     ct_exec "$ct" systemctl daemon-reload
     ct_exec "$ct" systemctl reset-failed "$u" >/dev/null 2>&1 || true
     t0=$(date +%s%N)
-    ct_exec "$ct" timeout 40 systemctl restart "$u" >/dev/null 2>&1 || true
+    restart_settle "$ct" "$u"
     if ct_probe_retry "$ct" "$u" 20; then
         record "$u" "revert:$mech" "$(exposure "$ct" "$u")" PASS "probe ok ($(ms_since "$t0")ms)"
     else
