@@ -21,6 +21,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "sdharden/score.h"
 #include "sdharden/settings.h"
 #include "sdharden/unit.h"
 
@@ -48,3 +49,10 @@ int sdh_online_unit_name(const char *arg, unsigned version, const char *instance
 
 /* Names of the units the manager has in memory that end in SUFFIX, sorted by strcmp(). */
 int sdh_bus_list_units(sd_bus *bus, const char *suffix, char ***ret, char **ret_error);
+
+/*
+ * The overview of several units as online systemd-analyze security --json=short|pretty prints
+ * it (v252): [{"unit","exposure","predicate","happy"}...], no checks.  Heap string, NULL on OOM.
+ */
+char *sdh_online_format_overview_json(struct sdh_score *const *v, size_t n, bool pretty,
+				      const struct sdh_render_options *o);

@@ -353,6 +353,44 @@ static int emit(const char *s)
 	return 0;
 }
 
+/*
+ * --online text and JSON: the layout of online systemd-analyze security (v252), which differs from
+ * the offline one: an empty line before every named unit after the first, failed or not; a unit
+ * refused as not a service stops everything; unless exactly one unit was named, an empty line
+ * and the overview (as JSON too: one object per unit, without the checks).
+ */
+static int emit_online(const struct args *a, const struct sdh_render_options *ro,
+		       const struct item *items, size_t n, struct sdh_score **scores,
+		       size_t n_scored, bool overview_only)
+{
+	bool json = a->json != JSON_OFF, pretty = a->json == JSON_PRETTY;
+	int r = 0;
+
+	for (size_t i = 0; !overview_only && i < n && r >= 0; i++) {
+		cleanup_free char *s = NULL;
+
+		if (i > 0)
+			putchar('\n');
+		if (!endswith(items[i].name, ".service"))
+			return 0;
+		if (items[i].failed)
+			continue;
+		s = json ? sdh_score_format_json(items[i].score, pretty, ro->debug)
+			 : sdh_score_format_text(items[i].score, ro);
+		r = emit(s);
+	}
+	if (r >= 0 && (overview_only || n != 1)) {
+		cleanup_free char *s =
+			json ? sdh_online_format_overview_json(scores, n_scored, pretty, ro)
+			     : sdh_score_format_overview(scores, n_scored, ro);
+
+		if (!overview_only)
+			putchar('\n');
+		r = emit(s);
+	}
+	return r;
+}
+
 int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 {
 	struct args a = { .threshold = 100 };
@@ -473,6 +511,12 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 			       items[i].score->exposure % 10,
 			       sdh_exposure_predicate(items[i].score->exposure));
 		}
+		goto out;
+	}
+
+	if (a.online && a.format == FORMAT_TEXT) {
+		if (emit_online(&a, &ro, items, n, scores, n_scored, overview_only) < 0)
+			ret = SDH_EXIT_INTERNAL;
 		goto out;
 	}
 

@@ -11,10 +11,17 @@ E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/e2e/lib.sh
 . "$E2E_DIR/lib.sh"
 
+# One case = one argument list (split on blanks); "" = no unit: every loaded service, overview only.
 CASES=(nginx.service redis-server.service memcached.service postgresql@15-main.service
     ssh.service systemd-journald.service systemd-logind.service dbus.service
     systemd-networkd.service systemd-udevd.service getty@tty1.service systemd-tmpfiles-setup.service
-    "nginx.service ssh.service dbus.service" no-such-unit.service)
+    sdh-parity-a.service sdh-parity-b.service sdh-parity-c.service
+    "postgresql@.service" sshd nginx no-such-unit.service
+    "nginx.service ssh.service dbus.service" "nginx.service no-such.service"
+    "no-such.service redis-server.service" "nginx.service foo.socket ssh.service"
+    "--json=short nginx.service" "--json=pretty redis-server.service"
+    "--json=short nginx.service sdh-parity-a.service" "--json=pretty" "--json=short" ""
+    "--threshold=50 nginx.service redis-server.service" "--threshold=20 redis-server.service")
 SDH_IN=/opt/sdharden/sdharden
 CT=${1:-}
 own=
@@ -32,6 +39,74 @@ fi
 if ! ct_exec "$CT" "$SDH_IN" analyze --help 2>&1 | grep -q -- '--online'; then
     e2e_skip "sdharden analyze --online not available in this build"
 fi
+
+# Synthetic units (loaded, never started) that exercise every property the reader maps: list
+# settings, errno entries, IP prefixes, device ACLs, capability implications.
+ct_exec "$CT" sh -c 'cat > /etc/systemd/system/sdh-parity-a.service' <<'UNIT'
+[Service]
+ExecStart=/bin/true
+DynamicUser=yes
+IPAddressDeny=any
+IPAddressAllow=localhost
+DeviceAllow=/dev/null rw
+PrivateDevices=yes
+ProtectClock=yes
+RestrictAddressFamilies=AF_UNIX AF_PACKET
+SystemCallFilter=@system-service
+SystemCallFilter=~@resources:EPERM
+SystemCallErrorNumber=EPERM
+SystemCallArchitectures=native
+CapabilityBoundingSet=CAP_NET_RAW CAP_SYS_TIME
+AmbientCapabilities=CAP_NET_RAW
+RestrictNamespaces=~user net
+UMask=0077
+NotifyAccess=all
+ProtectProc=invisible
+ProcSubset=pid
+KeyringMode=shared
+SupplementaryGroups=adm
+UNIT
+ct_exec "$CT" sh -c 'cat > /etc/systemd/system/sdh-parity-b.service' <<'UNIT'
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/true
+User=nobody
+IPAddressDeny=any
+IPAddressAllow=127.0.0.1 10.0.0.0/8
+RestrictAddressFamilies=~AF_INET6 AF_NETLINK
+SystemCallFilter=~@mount @debug
+PrivateTmp=yes
+ProtectSystem=full
+ProtectHome=tmpfs
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+Delegate=yes
+RootDirectory=/
+UNIT
+ct_exec "$CT" sh -c 'cat > /etc/systemd/system/sdh-parity-c.service' <<'UNIT'
+[Service]
+Type=oneshot
+ExecStart=/bin/true
+User=root
+IPAddressDeny=0.0.0.0/0 ::/0
+IPAddressAllow=::1/128 127.0.0.0/8
+RestrictAddressFamilies=none
+RestrictNamespaces=yes
+SystemCallFilter=~@clock @cpu-emulation @debug @module @mount @obsolete @privileged @raw-io @reboot @resources @swap
+PrivateNetwork=yes
+PrivateUsers=yes
+PrivateMounts=yes
+NoNewPrivileges=yes
+ProtectHostname=yes
+LockPersonality=yes
+MemoryDenyWriteExecute=yes
+RestrictRealtime=yes
+RestrictSUIDSGID=yes
+RemoveIPC=yes
+DevicePolicy=strict
+UNIT
+ct_exec "$CT" systemctl daemon-reload
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/sdh-parity.XXXXXX")
 trap 'rm -rf "$W"; [ -z "$own" ] || ct_stop "$own" >/dev/null 2>&1 || true' EXIT
