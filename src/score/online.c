@@ -87,7 +87,7 @@ static int read_strv(sd_bus_message *m, char ***field)
 	if (r < 0)
 		return r;
 	strv_free(*field);
-	*field = TAKE_PTR(l);
+	*field = strv_length(l) > 0 ? TAKE_PTR(l) : NULL; /* empty = unset, as offline */
 	return 0;
 }
 

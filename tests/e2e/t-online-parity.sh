@@ -15,7 +15,7 @@ E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 CASES=(nginx.service redis-server.service memcached.service postgresql@15-main.service
     ssh.service systemd-journald.service systemd-logind.service dbus.service
     systemd-networkd.service systemd-udevd.service getty@tty1.service systemd-tmpfiles-setup.service
-    sdh-parity-a.service sdh-parity-b.service sdh-parity-c.service
+    sdh-parity-a.service sdh-parity-b.service sdh-parity-c.service sdh-parity-d.service
     "postgresql@.service" sshd nginx no-such-unit.service
     "nginx.service ssh.service dbus.service" "nginx.service no-such.service"
     "no-such.service redis-server.service" "nginx.service foo.socket ssh.service"
@@ -105,6 +105,13 @@ RestrictRealtime=yes
 RestrictSUIDSGID=yes
 RemoveIPC=yes
 DevicePolicy=strict
+UNIT
+# Online, 127.0.0.1 (a /32) is not "localhost": only 127.0.0.0/8 and ::1/128 are.
+ct_exec "$CT" sh -c 'cat > /etc/systemd/system/sdh-parity-d.service' <<'UNIT'
+[Service]
+ExecStart=/bin/true
+IPAddressDeny=any
+IPAddressAllow=127.0.0.1
 UNIT
 ct_exec "$CT" systemctl daemon-reload
 
