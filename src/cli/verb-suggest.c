@@ -29,7 +29,7 @@ static bool arg_write, arg_undo, arg_reload, arg_json;
 
 static void help(void)
 {
-	printf("Usage: sdharden [--root=DIR] [--systemd=VER] suggest UNIT [OPTIONS]\n\n"
+	printf("Usage: sdharden suggest [OPTIONS] UNIT   (global: --root=DIR --systemd=VER)\n\n"
 	       "Print a [Service] drop-in that hardens UNIT as far as the recorded profiles allow,\n"
 	       "each line with the evidence for it, and the exposure before and after.  Without a\n"
 	       "profile, a static suggestion safe for almost any daemon.\n\n"
