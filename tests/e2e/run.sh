@@ -75,17 +75,40 @@ unit_state() {
 }
 
 # ----------------------------------------------------------------------------------------------
-# HOOK: harden_unit CT UNIT -- the sdharden pipeline, run inside the container against real
-# systemd.  Not plugged in yet: it returns 2 (skipped).  When the verbs exist it becomes:
+# HOOK: harden_unit CT UNIT BEFORE -- the sdharden pipeline, run inside the container against
+# real systemd.  The profile-driven pipeline is not plugged in yet:
 #     /opt/sdharden/sdharden profile --unit UNIT ...     (while the probe exercises the daemon)
-#     /opt/sdharden/sdharden suggest --write UNIT ...    (writes a drop-in)
-#     systemctl daemon-reload && systemctl restart UNIT
-# and the caller probes again and records the exposure after.  Return 0 hardened, 1 failed,
-# 2 skipped; a message on stdout.
+#     /opt/sdharden/sdharden suggest -p PROFILE --write --reload UNIT
+#     systemctl restart UNIT; probe; exposure after
+# Until then it returns 2 (skipped), unless E2E_HARDEN=static: the static suggestion (no profile)
+# goes through the same steps.  Return 0 hardened and working with an exposure not above BEFORE,
+# 1 failed, 2 skipped; a message on stdout.  The drop-in is undone afterwards either way.
 # ----------------------------------------------------------------------------------------------
 harden_unit() {
-    echo "suggest pipeline not plugged in yet"
-    return 2
+    local ct=$1 u=$2 before=$3 sdh=/opt/sdharden/sdharden after rc=0
+    if [ "${E2E_HARDEN:-skip}" != static ]; then
+        echo "profile -> suggest pipeline not plugged in yet (E2E_HARDEN=static: static suggestion)"
+        return 2
+    fi
+    if ! ct_exec "$ct" timeout 60 "$sdh" suggest "$u" --write --reload >/dev/null 2>&1; then
+        echo "suggest --write failed"
+        return 1
+    fi
+    restart_settle "$ct" "$u"
+    after=$(exposure "$ct" "$u")
+    if ! ct_probe_retry "$ct" "$u" 10; then
+        echo "static suggestion breaks it: probe fails ($(unit_state "$ct" "$u"), $before -> $after)"
+        rc=1
+    elif awk -v a="$after" -v b="$before" 'BEGIN { exit !(a + 0 > b + 0) }'; then
+        echo "static suggestion raises the exposure $before -> $after"
+        rc=1
+    else
+        echo "static suggestion: probe ok, $before -> $after"
+    fi
+    ct_exec "$ct" timeout 60 "$sdh" suggest "$u" --undo --reload >/dev/null 2>&1 || true
+    ct_exec "$ct" systemctl reset-failed "$u" >/dev/null 2>&1 || true
+    restart_settle "$ct" "$u"
+    return $rc
 }
 
 # restart_settle CT UNIT: restart, bounded.  A broken Type=forking unit may never leave
@@ -155,18 +178,19 @@ else
 fi
 
 for u in "${UNITS[@]}"; do
+    before=$(exposure "$CT" "$u")
     if ct_probe_retry "$CT" "$u" 20; then
-        record "$u" "stock works" "$(exposure "$CT" "$u")" PASS "probe ok"
+        record "$u" "stock works" "$before" PASS "probe ok"
     else
-        record "$u" "stock works" "$(exposure "$CT" "$u")" FAIL "probe fails ($(unit_state "$CT" "$u"))"
+        record "$u" "stock works" "$before" FAIL "probe fails ($(unit_state "$CT" "$u"))"
         continue
     fi
     rc=0
-    msg=$(harden_unit "$CT" "$u") || rc=$?
+    msg=$(harden_unit "$CT" "$u" "$before") || rc=$?
     case $rc in
-        0) record "$u" "hardened works" "$(exposure "$CT" "$u")" PASS "$msg" ;;
+        0) record "$u" "hardened works" "${msg##* }" PASS "$msg" ;;
         2) record "$u" "hardened works" - SKIP "$msg" ;;
-        *) record "$u" "hardened works" "$(exposure "$CT" "$u")" FAIL "$msg" ;;
+        *) record "$u" "hardened works" - FAIL "$msg" ;;
     esac
 done
 
