@@ -9,6 +9,7 @@
 
 #include "basic/macro.h"
 #include "sdharden/lint.h"
+#include "sdharden/settings.h"
 
 struct lint_ctx {
 	const struct sdh_lint_options *o;
@@ -18,6 +19,8 @@ struct lint_ctx {
 	unsigned version;
 	const char *exec_section; /* "Service", "Socket", "Mount", "Swap", or NULL */
 	bool installed;           /* the root holds an installed system (usr/bin), not only units */
+	/* The effective settings (sdh_settings_build()); NULL without an exec context. */
+	const struct sdh_settings *s;
 	const struct sdh_lint_rule *rule; /* the rule running now */
 	struct sdh_lint_findings *out;
 	int error; /* first -ENOMEM, sticky */
@@ -53,21 +56,21 @@ typedef int (*lint_word_fn)(struct lint_ctx *c, const struct sdh_assignment *a, 
 			    void *userdata);
 int lint_foreach_word(struct lint_ctx *c, const char *key, lint_word_fn fn, void *userdata);
 
-/*
- * A capability set directive (CapabilityBoundingSet=, AmbientCapabilities=) evaluated the way
- * config_parse_capability_set() does, starting from INITIAL.  *RET_ASSIGNED says whether any
- * assignment was seen.
- */
-uint64_t lint_capset(const struct lint_ctx *c, const char *key, uint64_t initial,
-		     bool *ret_assigned);
-/* The capability bounding set of the service (all when unset). */
+/* The capability bounding set (all when unset) and the ambient set of the service. */
 uint64_t lint_bounding_set(const struct lint_ctx *c);
+uint64_t lint_ambient_set(const struct lint_ctx *c);
+
+/* SystemCallFilter=: 1 if syscall NAME may be called, 0 if the filter denies it. */
+int lint_syscall_allowed(const struct lint_ctx *c, const char *name);
 
 /*
- * SystemCallFilter=: 1 if syscall NAME may be called, 0 if the filter denies it, -ENOMEM.
- * The first non-empty assignment decides allow- or deny-list, as in systemd.
+ * RestrictAddressFamilies=: false when unrestricted; else *RET_ALLOWED has bit N set when
+ * family N may be used.
  */
-int lint_syscall_allowed(struct lint_ctx *c, const char *name);
+bool lint_families(const struct lint_ctx *c, uint64_t *ret_allowed);
+
+/* Where setting F was last assigned, as an assignment for lint_report() (key/value empty). */
+bool lint_origin(const struct lint_ctx *c, enum sdh_setting f, struct sdh_assignment *ret);
 
 /* Whether NoNewPrivileges= is in effect, explicitly or implied; *RET_WHY names the setting. */
 bool lint_nnp(const struct lint_ctx *c, const struct sdh_assignment **ret_why);

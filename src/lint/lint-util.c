@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <seccomp.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include "basic/strv.h"
 #include "lint/lint-internal.h"
 #include "sdharden/kb.h"
+#include "sdharden/settings.h"
 
 #define CAP_SYS_ADMIN_NR 21
 
@@ -63,14 +65,11 @@ const char *lint_value(const struct lint_ctx *c, const char *key)
 
 bool lint_runs_as_root(const struct lint_ctx *c)
 {
-	const char *user;
-
-	if (c->o->scope == SDH_SCOPE_USER || !c->exec_section)
+	if (c->o->scope == SDH_SCOPE_USER || !c->s || !c->s->has_exec_context)
 		return false;
-	if (lint_bool(c, "DynamicUser", false))
+	if (c->s->dynamic_user)
 		return false;
-	user = lint_value(c, "User");
-	return !user || streq(user, "root") || streq(user, "0");
+	return !c->s->user || streq(c->s->user, "root") || streq(c->s->user, "0");
 }
 
 /* Index just after the last reset of KEY in the exec section (0 when never reset). */
@@ -109,121 +108,50 @@ int lint_foreach_word(struct lint_ctx *c, const char *key, lint_word_fn fn, void
 	return 0;
 }
 
-uint64_t lint_capset(const struct lint_ctx *c, const char *key, uint64_t initial,
-		     bool *ret_assigned)
-{
-	uint64_t set = initial;
-	bool assigned = false;
-
-	for (size_t i = 0; i < c->u->n_assignments; i++) {
-		const struct sdh_assignment *a = &c->u->assignments[i];
-		const char *p = a->value;
-		uint64_t sum = 0;
-		bool invert = false;
-
-		if (!is_key(c, a, NULL, key))
-			continue;
-		assigned = true;
-		if (*p == '~') {
-			invert = true;
-			p++;
-		}
-		for (;;) {
-			cleanup_free char *w = NULL;
-			int n;
-
-			if (extract_word(&p, &w, true) <= 0)
-				break;
-			n = sdh_capability_from_name(w);
-			if (n >= 0)
-				sum |= UINT64_C(1) << n;
-		}
-		/* config_parse_capability_set(): "", "~" or the first assignment replace. */
-		if (sum == 0 || set == initial)
-			set = invert ? ~sum : sum;
-		else if (invert)
-			set &= ~sum;
-		else
-			set |= sum;
-	}
-	if (ret_assigned)
-		*ret_assigned = assigned;
-	return set;
-}
-
 uint64_t lint_bounding_set(const struct lint_ctx *c)
 {
-	return lint_capset(c, "CapabilityBoundingSet", UINT64_MAX, NULL);
+	return c->s ? c->s->capability_bounding_set : UINT64_MAX;
 }
 
-static int add_member(const struct sdh_syscall_group_member *m, void *userdata)
+uint64_t lint_ambient_set(const struct lint_ctx *c)
 {
-	if (!streq(m->member_kind, "syscall"))
-		return 0;
-	return strv_extend(userdata, m->member) < 0 ? -ENOMEM : 0;
+	return c->s ? c->s->ambient_capabilities : 0;
 }
 
-int lint_syscall_allowed(struct lint_ctx *c, const char *name)
+int lint_syscall_allowed(const struct lint_ctx *c, const char *name)
 {
-	cleanup_strv char **set = NULL;
-	unsigned v = sdh_version_normalize(c->version);
-	int mode = -1; /* -1 no filter, 1 allow list, 0 deny list */
+	const struct sdh_syscall_entry *e;
+	int nr = seccomp_syscall_resolve_name(name);
 
-	for (size_t i = 0; i < c->u->n_assignments; i++) {
-		const struct sdh_assignment *a = &c->u->assignments[i];
-		cleanup_strv char **words = NULL;
-		const char *p = a->value;
-		bool invert = false;
-
-		if (!is_key(c, a, NULL, "SystemCallFilter"))
-			continue;
-		if (isempty(p)) {
-			mode = -1;
-			set = strv_free(set);
-			continue;
-		}
-		if (*p == '~') {
-			invert = true;
-			p++;
-		}
-		if (mode < 0)
-			mode = !invert;
-		for (;;) {
-			cleanup_free char *w = NULL;
-			char *colon;
-			int r = extract_word(&p, &w, true);
-
-			if (r == -ENOMEM)
-				return r;
-			if (r <= 0)
-				break;
-			if ((colon = strchr(w, ':')))
-				*colon = 0;
-			if (w[0] == '@') {
-				r = sdh_syscall_group_walk(v, w, true, add_member, &words);
-				if (r == -ENOMEM)
-					return r;
-			} else if (strv_extend(&words, w) < 0)
-				return -ENOMEM;
-		}
-		STRV_FOREACH(w, words) {
-			if ((mode == 1) == !invert) {
-				if (!strv_contains(set, *w) && strv_extend(&set, *w) < 0)
-					return -ENOMEM;
-			} else
-				for (char **s = set; s && *s; s++)
-					if (streq(*s, *w)) {
-						free(*s);
-						/* Move the tail down, keeping the NULL. */
-						memmove(s, s + 1,
-							(strv_length(s + 1) + 1) * sizeof(*s));
-						break;
-					}
-		}
-	}
-	if (mode < 0)
+	if (!c->s || nr == __NR_SCMP_ERROR)
 		return 1;
-	return mode == 1 ? strv_contains(set, name) : !strv_contains(set, name);
+	e = sdh_settings_syscall_find(c->s, nr);
+	if (c->s->syscall_allow_list)
+		return e && e->error < 0; /* an allow-list entry with an errno denies */
+	return !e;
+}
+
+bool lint_families(const struct lint_ctx *c, uint64_t *ret_allowed)
+{
+	if (!c->s || (!c->s->af_has_set && !c->s->af_allow_list))
+		return false;
+	*ret_allowed = c->s->af_allow_list ? c->s->af_set : ~c->s->af_set;
+	return true;
+}
+
+bool lint_origin(const struct lint_ctx *c, enum sdh_setting f, struct sdh_assignment *ret)
+{
+	const struct sdh_origin *o;
+
+	if (!c->s)
+		return false;
+	o = &c->s->origin[f];
+	if (o->kind != SDH_ORIGIN_FILE)
+		return false;
+	*ret = (struct sdh_assignment){
+		.file = o->file, .line = o->line, .key = (char *)"", .value = (char *)""
+	};
+	return true;
 }
 
 bool lint_nnp(const struct lint_ctx *c, const struct sdh_assignment **ret_why)
@@ -241,8 +169,13 @@ bool lint_nnp(const struct lint_ctx *c, const struct sdh_assignment **ret_why)
 		"RestrictNamespaces",
 	};
 	const struct sdh_assignment *a;
-	bool assigned;
 
+	if (c->s && c->s->no_new_privileges) {
+		/* Set explicitly, or implied by DynamicUser=yes: say which. */
+		a = lint_last(c, NULL, "NoNewPrivileges");
+		*ret_why = a && parse_boolean(a->value) > 0 ? a : lint_last(c, NULL, "DynamicUser");
+		return *ret_why != NULL;
+	}
 	if (lint_bool(c, "NoNewPrivileges", false)) {
 		*ret_why = lint_last(c, NULL, "NoNewPrivileges");
 		return true;
@@ -255,9 +188,7 @@ bool lint_nnp(const struct lint_ctx *c, const struct sdh_assignment **ret_why)
 	if (c->o->scope != SDH_SCOPE_USER) {
 		if (lint_runs_as_root(c))
 			return false;
-		if ((lint_capset(c, "AmbientCapabilities", 0, &assigned) &
-		     (UINT64_C(1) << CAP_SYS_ADMIN_NR)) &&
-		    (lint_bounding_set(c) & (UINT64_C(1) << CAP_SYS_ADMIN_NR)))
+		if (lint_ambient_set(c) & lint_bounding_set(c) & (UINT64_C(1) << CAP_SYS_ADMIN_NR))
 			return false;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(implying_bools); i++)

@@ -18,6 +18,7 @@
 #include "lint/lint-internal.h"
 #include "lint/lint-tables.h"
 #include "sdharden/kb.h"
+#include "sdharden/settings.h"
 
 static int cmp_rule(const void *key, const void *elem)
 {
@@ -278,6 +279,12 @@ static bool config_excludes(const struct sdh_lint_config *cfg, const struct sdh_
 	return false;
 }
 
+static void settings_freep(struct sdh_settings **s)
+{
+	sdh_settings_free(*s);
+}
+#define cleanup_settings cleanup_attr(settings_freep)
+
 /* --- the run ------------------------------------------------------------------------------- */
 
 static const char *exec_section_of(const struct sdh_unit *u)
@@ -312,6 +319,7 @@ int sdh_lint_unit(const struct sdh_lint_options *o, const struct sdh_unit *u,
 {
 	cleanup_strv char **comment_disabled = NULL;
 	cleanup_fd int root_fd = -1;
+	cleanup_settings struct sdh_settings *settings = NULL;
 	struct lint_ctx c = {
 		.o = o,
 		.u = u,
@@ -336,6 +344,16 @@ int sdh_lint_unit(const struct sdh_lint_options *o, const struct sdh_unit *u,
 	r = read_comment_exclusions(&c, &comment_disabled);
 	if (r < 0)
 		return r;
+	if (c.exec_section) {
+		/* Its parse warnings are not ours to report: invalid-value covers those values. */
+		struct sdh_diags ignored = SDH_DIAGS_INIT;
+
+		r = sdh_settings_build(u, &ignored, &settings);
+		sdh_diags_release(&ignored);
+		if (r == -ENOMEM)
+			return r;
+		c.s = settings;
+	}
 
 	for (size_t i = 0; i < n_impls; i++) {
 		const struct sdh_lint_rule *rule = sdh_lint_rule_lookup(impls[i].id);

@@ -489,8 +489,7 @@ static void rule_readonly_escapable(struct lint_ctx *c)
 	if (!what)
 		return;
 	/* Who holds CAP_SYS_ADMIN: root, or a user with it in the ambient set. */
-	if (!lint_runs_as_root(c) &&
-	    !(lint_capset(c, "AmbientCapabilities", 0, NULL) & CAP_BIT(CAP_SYS_ADMIN_NR)))
+	if (!lint_runs_as_root(c) && !(lint_ambient_set(c) & CAP_BIT(CAP_SYS_ADMIN_NR)))
 		return;
 	if (!(lint_bounding_set(c) & CAP_BIT(CAP_SYS_ADMIN_NR)))
 		return;
@@ -963,61 +962,6 @@ static void rule_mdwe_jit(struct lint_ctx *c)
 
 /* --- address families ---------------------------------------------------------------------- */
 
-/* RestrictAddressFamilies= as systemd merges it: *ret_allowed has bit N when family N may be
- * used.  Returns the last assignment, NULL when unrestricted. */
-static const struct sdh_assignment *af_allowed(const struct lint_ctx *c, uint64_t *ret_allowed)
-{
-	const struct sdh_assignment *last = NULL;
-	uint64_t set = 0;
-	int mode = -1; /* -1 unrestricted, 1 allow list, 0 deny list */
-
-	for (size_t i = 0; c->exec_section && i < c->u->n_assignments; i++) {
-		const struct sdh_assignment *a = &c->u->assignments[i];
-		const char *p = a->value;
-		bool invert = false;
-
-		if (!streq(a->key, "RestrictAddressFamilies") ||
-		    !streq(a->section, c->exec_section))
-			continue;
-		if (isempty(p)) {
-			mode = -1;
-			set = 0;
-			last = NULL;
-			continue;
-		}
-		last = a;
-		if (streq(p, "none")) {
-			mode = 1;
-			set = 0;
-			continue;
-		}
-		if (*p == '~') {
-			invert = true;
-			p++;
-		}
-		if (mode < 0)
-			mode = !invert;
-		for (;;) {
-			cleanup_free char *w = NULL;
-			const struct sdh_address_family *f;
-
-			if (extract_word(&p, &w, false) <= 0)
-				break;
-			f = sdh_address_family_lookup(w);
-			if (!f || f->number >= 64)
-				continue;
-			if ((mode == 1) == !invert)
-				set |= UINT64_C(1) << f->number;
-			else
-				set &= ~(UINT64_C(1) << f->number);
-		}
-	}
-	if (mode < 0)
-		return NULL;
-	*ret_allowed = mode == 1 ? set : ~set;
-	return last;
-}
-
 static bool af_ok(uint64_t allowed, int family)
 {
 	return allowed & (UINT64_C(1) << family);
@@ -1039,13 +983,13 @@ static void rule_nss_needs_families(struct lint_ctx *c)
 	};
 	static const char *const dbs[] = { "passwd",  "group",      "shadow",
 					   "gshadow", "initgroups", "hosts" };
-	const struct sdh_assignment *raf;
+	struct sdh_assignment raf;
 	cleanup_free char *buf = NULL;
 	uint64_t allowed = 0;
 	bool uses_ip;
 
-	raf = af_allowed(c, &allowed);
-	if (!raf)
+	if (!lint_families(c, &allowed) ||
+	    !lint_origin(c, SDH_SETTING_RESTRICT_ADDRESS_FAMILIES, &raf))
 		return;
 	if (lint_read_in_root(c, "/etc/nsswitch.conf", &buf) < 0)
 		return;
@@ -1088,7 +1032,7 @@ static void rule_nss_needs_families(struct lint_ctx *c)
 				}
 				if (*missing)
 					lint_report(
-						c, raf, NULL,
+						c, &raf, NULL,
 						"'RestrictAddressFamilies=' blocks %s, which NSS "
 						"module '%s' ('%s:' in /etc/nsswitch.conf) needs",
 						missing, m, db);
@@ -1234,8 +1178,8 @@ static uint64_t known_caps(void)
 
 static void rule_ambient_without_user(struct lint_ctx *c)
 {
-	bool assigned;
-	uint64_t ambient = lint_capset(c, "AmbientCapabilities", 0, &assigned);
+	bool assigned = lint_last(c, NULL, "AmbientCapabilities") != NULL;
+	uint64_t ambient = lint_ambient_set(c);
 
 	if (!assigned || ambient == 0 || !lint_runs_as_root(c))
 		return;
@@ -1245,8 +1189,8 @@ static void rule_ambient_without_user(struct lint_ctx *c)
 
 static void rule_ambient_outside_bounding(struct lint_ctx *c)
 {
-	bool assigned;
-	uint64_t ambient = lint_capset(c, "AmbientCapabilities", 0, &assigned);
+	bool assigned = lint_last(c, NULL, "AmbientCapabilities") != NULL;
+	uint64_t ambient = lint_ambient_set(c);
 	uint64_t lost = ambient & ~lint_bounding_set(c);
 	cleanup_free char *names = NULL;
 
@@ -1338,7 +1282,8 @@ static void rule_privateusers_setuid(struct lint_ctx *c)
 	}
 	if (!lint_runs_as_root(c))
 		return;
-	b = lint_capset(c, "CapabilityBoundingSet", UINT64_MAX, &assigned);
+	b = lint_bounding_set(c);
+	assigned = lint_last(c, NULL, "CapabilityBoundingSet") != NULL;
 	if (assigned && bset && (b & (CAP_BIT(CAP_SETUID_NR) | CAP_BIT(CAP_SETGID_NR))) &&
 	    b != UINT64_MAX) {
 		lint_report(c, bset, NULL,
@@ -1538,7 +1483,8 @@ static void rule_root_without_need(struct lint_ctx *c)
 	if (!streq_ptr(c->exec_section, "Service") || !lint_runs_as_root(c) ||
 	    !lint_last(c, NULL, "ExecStart"))
 		return;
-	b = lint_capset(c, "CapabilityBoundingSet", UINT64_MAX, &assigned);
+	b = lint_bounding_set(c);
+	assigned = lint_last(c, NULL, "CapabilityBoundingSet") != NULL;
 	if (!assigned || (b & CAP_BIT(CAP_SYS_ADMIN_NR)))
 		return; /* nothing declared, or CAP_SYS_ADMIN: root-equivalent anyway */
 	if (b & (CAP_BIT(CAP_SETUID_NR) | CAP_BIT(CAP_SETGID_NR)))

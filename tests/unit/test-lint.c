@@ -15,6 +15,7 @@
 #include "lint/lint-tables.h"
 #include "sdharden/kb.h"
 #include "sdharden/lint.h"
+#include "sdharden/settings.h"
 
 /* A unit built by hand: "section key value" triples in one file. */
 struct fake {
@@ -43,6 +44,16 @@ static void fake_init(struct fake *f, const char *name, const char *const *tripl
 		};
 	f->u.assignments = f->a;
 	f->u.n_assignments = n / 3;
+}
+
+static struct sdh_settings *settings_of(struct fake *f)
+{
+	struct sdh_diags d = SDH_DIAGS_INIT;
+	struct sdh_settings *s = NULL;
+
+	assert_int_equal(sdh_settings_build(&f->u, &d, &s), 0);
+	sdh_diags_release(&d);
+	return s;
 }
 
 /* Lint with only RULE enabled; returns the number of findings, first one in *first. */
@@ -140,18 +151,18 @@ static void test_lint__capset_semantics(void **state)
 	};
 	struct sdh_lint_options o = SDH_LINT_OPTIONS_INIT;
 	struct sdh_lint_findings f = SDH_LINT_FINDINGS_INIT;
+	struct sdh_settings *s = NULL;
 	struct fake u;
 	struct lint_ctx c = { .o = &o, .exec_section = "Service", .root_fd = -1 };
-	bool assigned;
 
 	(void)state;
 	fake_init(&u, "x.service", t, ELEMENTSOF(t));
 	c.u = &u.u;
+	c.s = s = settings_of(&u);
 	/* First assignment replaces the full set, "~X" then removes X: only NET_ADMIN (12). */
-	assert_true(lint_capset(&c, "CapabilityBoundingSet", UINT64_MAX, &assigned) ==
-		    (UINT64_C(1) << 12));
-	assert_true(assigned);
+	assert_true(lint_bounding_set(&c) == (UINT64_C(1) << 12));
 	assert_false(lint_runs_as_root(&c));
+	sdh_settings_free(s);
 	assert_int_equal(lint_one(&u, "ambient-outside-bounding", &f), 1);
 	assert_non_null(strstr(f.items[0].message, "CAP_NET_RAW"));
 	assert_null(strstr(f.items[0].message, "CAP_NET_ADMIN"));
@@ -173,20 +184,25 @@ static void test_lint__syscall_filter(void **state)
 	struct sdh_lint_options o = SDH_LINT_OPTIONS_INIT;
 	struct sdh_lint_findings f = SDH_LINT_FINDINGS_INIT;
 	struct lint_ctx c = { .o = &o, .exec_section = "Service", .version = SDH_VERSION_V252 };
+	struct sdh_settings *s;
 	struct fake u;
 
 	(void)state;
 	fake_init(&u, "x.service", allow, ELEMENTSOF(allow));
 	c.u = &u.u;
+	c.s = s = settings_of(&u);
 	assert_int_equal(lint_syscall_allowed(&c, "read"), 1);
 	assert_int_equal(lint_syscall_allowed(&c, "mount"), 0);
 	assert_int_equal(lint_syscall_allowed(&c, "setuid"), 0); /* @privileged ⊃ @setuid */
+	sdh_settings_free(s);
 	assert_int_equal(lint_one(&u, "syscall-filter-polarity", &f), 0);
 	sdh_lint_findings_release(&f);
 
 	fake_init(&u, "x.service", deny_then_allow, ELEMENTSOF(deny_then_allow));
+	c.s = s = settings_of(&u);
 	assert_int_equal(lint_syscall_allowed(&c, "mount"), 1); /* removed from the deny list */
 	assert_int_equal(lint_syscall_allowed(&c, "kexec_load"), 1);
+	sdh_settings_free(s);
 	assert_int_equal(lint_one(&u, "syscall-filter-polarity", &f), 1);
 	assert_int_equal(f.items[0].line, 2);
 	sdh_lint_findings_release(&f);
