@@ -967,22 +967,35 @@ static bool af_ok(uint64_t allowed, int family)
 	return allowed & (UINT64_C(1) << family);
 }
 
+static const char *family_name(int fam)
+{
+	return fam == AF_UNIX ? "AF_UNIX" : fam == AF_NETLINK ? "AF_NETLINK" : "AF_INET";
+}
+
 static void rule_nss_needs_families(struct lint_ctx *c)
 {
+	/*
+	 * What each NSS module opens: sss, winbind, ldap (nslcd), systemd and mymachines talk
+	 * varlink/their daemon over AF_UNIX; resolve also reads rtnetlink; myhostname only
+	 * rtnetlink; nis speaks Sun RPC over IP.
+	 */
 	static const struct {
 		const char *module;
 		int families[2];
+		bool hosts_only;
 	} needs[] = {
-		{ "sss", { AF_UNIX, 0 } },
-		{ "ldap", { AF_UNIX, 0 } },
-		{ "winbind", { AF_UNIX, 0 } },
-		{ "mymachines", { AF_UNIX, 0 } },
-		{ "systemd", { AF_UNIX, AF_NETLINK } },
-		{ "resolve", { AF_UNIX, AF_NETLINK } },
-		{ "nis", { AF_INET, 0 } },
+		{ "sss", { AF_UNIX, 0 }, false },
+		{ "ldap", { AF_UNIX, 0 }, false },
+		{ "winbind", { AF_UNIX, 0 }, false },
+		{ "systemd", { AF_UNIX, 0 }, false },
+		{ "mymachines", { AF_UNIX, 0 }, false },
+		{ "resolve", { AF_UNIX, AF_NETLINK }, true },
+		{ "myhostname", { AF_NETLINK, 0 }, true },
+		{ "nis", { AF_INET, 0 }, false },
 	};
-	static const char *const dbs[] = { "passwd",  "group",      "shadow",
-					   "gshadow", "initgroups", "hosts" };
+	static const char *const user_dbs[] = { "passwd", "group", "shadow", "gshadow",
+						"initgroups" };
+	char *dbs_of[ELEMENTSOF(needs)] = { 0 };
 	struct sdh_assignment raf;
 	cleanup_free char *buf = NULL;
 	uint64_t allowed = 0;
@@ -996,49 +1009,65 @@ static void rule_nss_needs_families(struct lint_ctx *c)
 	/* Host lookups matter only for a service that talks IP at all. */
 	uses_ip = af_ok(allowed, AF_INET) || af_ok(allowed, AF_INET6);
 	for (char *p = buf, *line; (line = strsep(&p, "\n"));) {
-		char *colon = strchr(line, ':'), *db;
+		char *colon, *hash = strchr(line, '#'), *db;
 		const char *q;
-		bool relevant = false;
+		bool user_db = false;
 
-		if (!colon || (strchr(line, '#') && strchr(line, '#') < colon))
+		if (hash)
+			*hash = 0;
+		colon = strchr(line, ':');
+		if (!colon)
 			continue;
 		*colon = 0;
 		db = strstrip(line);
-		for (size_t i = 0; i < ELEMENTSOF(dbs); i++)
-			relevant = relevant || (streq(db, dbs[i]) && (i < 5 || uses_ip));
-		if (!relevant)
+		for (size_t i = 0; i < ELEMENTSOF(user_dbs); i++)
+			user_db = user_db || streq(db, user_dbs[i]);
+		if (!user_db && !(streq(db, "hosts") && uses_ip))
 			continue;
 		q = colon + 1;
 		for (;;) {
 			cleanup_free char *m = NULL;
 
-			if (extract_word(&q, &m, false) <= 0 || m[0] == '#')
+			if (extract_word(&q, &m, false) <= 0)
 				break;
 			for (size_t i = 0; i < ELEMENTSOF(needs); i++) {
-				char missing[64] = "";
+				char *n = NULL;
 
-				if (!streq(m, needs[i].module))
+				if (!streq(m, needs[i].module) || (needs[i].hosts_only && user_db))
 					continue;
-				for (size_t k = 0; k < 2; k++) {
-					int fam = needs[i].families[k];
-
-					if (fam && !af_ok(allowed, fam))
-						(void)snprintf(missing + strlen(missing),
-							       sizeof(missing) - strlen(missing),
-							       "%s%s", *missing ? " " : "",
-							       fam == AF_UNIX      ? "AF_UNIX"
-							       : fam == AF_NETLINK ? "AF_NETLINK"
-										   : "AF_INET");
+				if (asprintf(&n, "%s%s%s", dbs_of[i] ? dbs_of[i] : "",
+					     dbs_of[i] ? ", " : "", db) < 0) {
+					c->error = -ENOMEM;
+					goto out;
 				}
-				if (*missing)
-					lint_report(
-						c, &raf, NULL,
-						"'RestrictAddressFamilies=' blocks %s, which NSS "
-						"module '%s' ('%s:' in /etc/nsswitch.conf) needs",
-						missing, m, db);
+				free(dbs_of[i]);
+				dbs_of[i] = n;
 			}
 		}
 	}
+	for (size_t i = 0; i < ELEMENTSOF(needs); i++) {
+		char missing[64] = "";
+
+		if (!dbs_of[i])
+			continue;
+		for (size_t k = 0; k < 2; k++) {
+			int fam = needs[i].families[k];
+
+			if (fam && !af_ok(allowed, fam))
+				(void)snprintf(missing + strlen(missing),
+					       sizeof(missing) - strlen(missing), "%s%s",
+					       *missing ? " " : "", family_name(fam));
+		}
+		if (*missing)
+			lint_report(
+				c, &raf, NULL,
+				"'RestrictAddressFamilies=' blocks %s, which NSS module '%s' (%s "
+				"in /etc/nsswitch.conf) needs",
+				missing, needs[i].module, dbs_of[i]);
+	}
+out:
+	for (size_t i = 0; i < ELEMENTSOF(needs); i++)
+		free(dbs_of[i]);
 }
 
 /* --- filter polarity, errno ---------------------------------------------------------------- */
@@ -1338,24 +1367,30 @@ static void rule_private_devices_deviceallow(struct lint_ctx *c)
 		c->error = -ENOMEM;
 }
 
-/* Whether the unit is ordered before (or pulled in by) the targets tmpfiles runs before. */
+/*
+ * Whether the unit is ordered before something systemd-tmpfiles-setup.service or the /tmp and
+ * /var/tmp mounts come after: then the After= that PrivateTmp=yes adds closes a cycle.
+ * (Before=sysinit.target alone is fine: tmpfiles-setup runs before sysinit.target too.)
+ */
 static bool runs_before_tmpfiles(const struct lint_ctx *c)
 {
 	static const char *const early[] = {
-		"sysinit.target",
 		"local-fs.target",
 		"local-fs-pre.target",
 		"systemd-tmpfiles-setup.service",
-		"systemd-tmpfiles-setup-dev.service",
+		"systemd-journald.service",
+		"systemd-journald.socket",
+		"systemd-sysusers.service",
+		"systemd-remount-fs.service",
+		"tmp.mount",
+		"var.mount",
 	};
 
 	for (size_t i = 0; i < c->u->n_assignments; i++) {
 		const struct sdh_assignment *a = &c->u->assignments[i];
 		const char *p = a->value;
 
-		if (!((streq(a->section, "Unit") && streq(a->key, "Before")) ||
-		      (streq(a->section, "Install") &&
-		       (streq(a->key, "WantedBy") || streq(a->key, "RequiredBy")))))
+		if (!streq(a->section, "Unit") || !streq(a->key, "Before"))
 			continue;
 		for (;;) {
 			cleanup_free char *w = NULL;
