@@ -1072,28 +1072,88 @@ out:
 
 /* --- filter polarity, errno ---------------------------------------------------------------- */
 
+static int add_syscall_member(const struct sdh_syscall_group_member *m, void *userdata)
+{
+	if (!streq(m->member_kind, "syscall"))
+		return 0;
+	return strv_extend(userdata, m->member) < 0 ? -ENOMEM : 0;
+}
+
+/* The words of a filter-list VALUE (no '~') as canonical tokens: syscall names with groups
+ * expanded, capability and family numbers. */
+static int filter_tokens(const struct lint_ctx *c, const char *key, const char *value,
+			 char ***tokens)
+{
+	const char *p = value[0] == '~' ? value + 1 : value;
+
+	for (;;) {
+		cleanup_free char *w = NULL;
+		char num[16];
+		int r = extract_word(&p, &w, true);
+
+		if (r <= 0)
+			return r == -ENOMEM ? r : 0;
+		if (streq(key, "SystemCallFilter")) {
+			w[strcspn(w, ":")] = 0;
+			if (w[0] == '@') {
+				r = sdh_syscall_group_walk(c->version, w, true, add_syscall_member,
+							   tokens);
+				if (r == -ENOMEM)
+					return r;
+				continue;
+			}
+		} else if (streq(key, "CapabilityBoundingSet")) {
+			(void)snprintf(num, sizeof(num), "%d", sdh_capability_from_name(w));
+			free(w);
+			w = strdup(num);
+		} else {
+			const struct sdh_address_family *f = sdh_address_family_lookup(w);
+
+			(void)snprintf(num, sizeof(num), "%d", f ? (int)f->number : -1);
+			free(w);
+			w = strdup(num);
+		}
+		if (!w || strv_consume(tokens, TAKE_PTR(w)) < 0)
+			return -ENOMEM;
+	}
+}
+
 static void rule_syscall_filter_polarity(struct lint_ctx *c)
 {
 	static const char *const keys[] = { "SystemCallFilter", "RestrictAddressFamilies",
 					    "CapabilityBoundingSet" };
 
-	for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+	for (size_t k = 0; k < ELEMENTSOF(keys) && c->exec_section; k++) {
 		const struct sdh_assignment *first = NULL;
+		cleanup_strv char **denied = NULL;
 
-		for (size_t i = 0; c->exec_section && i < c->u->n_assignments; i++) {
+		for (size_t i = 0; i < c->u->n_assignments; i++) {
 			const struct sdh_assignment *a = &c->u->assignments[i];
+			cleanup_strv char **tokens = NULL;
+			bool exception = true;
 
 			if (!streq(a->key, keys[k]) || !streq(a->section, c->exec_section))
 				continue;
 			if (isempty(a->value) || streq(a->value, "~")) {
 				first = NULL; /* reset */
+				denied = strv_free(denied);
 				continue;
 			}
-			if (!first) {
+			if (!first)
 				first = a;
-				continue;
+			if (first->value[0] != '~')
+				continue; /* an allow list: later '~' lines subtract, as intended */
+			if (filter_tokens(c, keys[k], a->value,
+					  a->value[0] == '~' ? &denied : &tokens) < 0) {
+				c->error = -ENOMEM;
+				return;
 			}
-			if (first->value[0] == '~' && a->value[0] != '~')
+			if (a->value[0] == '~')
+				continue;
+			/* Taking back entries the deny list named is a deliberate exception. */
+			STRV_FOREACH(t, tokens)
+				exception = exception && strv_contains(denied, *t);
+			if (!exception)
 				lint_report(
 					c, a, NULL,
 					"'%s=%s' does not restrict anything: the first assignment "

@@ -206,6 +206,11 @@ static void test_lint__syscall_filter(void **state)
 	assert_int_equal(lint_one(&u, "syscall-filter-polarity", &f), 1);
 	assert_int_equal(f.items[0].line, 2);
 	sdh_lint_findings_release(&f);
+
+	/* Taking back a member of the deny list ("~@mount" then "chroot") is deliberate. */
+	u.a[1].value = (char *)"chroot";
+	assert_int_equal(lint_one(&u, "syscall-filter-polarity", &f), 0);
+	sdh_lint_findings_release(&f);
 }
 
 static void test_lint__invalid_values(void **state)
