@@ -7,7 +7,7 @@
 need_root
 "$SDH" analyze --help 2>&1 | grep -q -- '--online' || skip "analyze has no --online yet"
 rc=0
-TOP=$TOP BUILD=$BUILD "$TOP/tests/e2e/t-online-parity.sh" >"$WORK/parity" 2>&1 || rc=$?
+env TOP="$TOP" BUILD="$BUILD" "$TOP/tests/e2e/t-online-parity.sh" >"$WORK/parity" 2>&1 || rc=$?
 cat "$WORK/parity"
 [ "$rc" -ne 77 ] || skip "$(tail -n 1 "$WORK/parity")"
 [ "$rc" -eq 0 ] || fail "analyze --online differs from systemd-analyze security"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 #
 # Sourced by tests/e2e/*.sh: a Debian 12 rootfs with real daemons, and throwaway containers that
 # boot it with systemd 252 as PID 1 (systemd-nspawn) on a host whose own PID 1 need not be
@@ -80,9 +81,11 @@ mkrootfs_build() {
     # Nothing may start during installation (no systemd runs in this chroot anyway).
     printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
     chmod 0755 "$root/usr/sbin/policy-rc.d"
-    # shellcheck disable=SC2086 # the package list is meant to split
+    local pkgs
+    # shellcheck disable=SC2086,SC2116 # one line, words separated by single blanks
+    pkgs=$(echo $E2E_PKGS)
     systemd-nspawn --register=no --keep-unit -q -D "$root" --setenv=DEBIAN_FRONTEND=noninteractive \
-        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $(echo $E2E_PKGS) && apt-get clean" \
+        sh -c "apt-get update -qq && apt-get install -y -qq --no-install-recommends $pkgs && apt-get clean" \
         >>"$root.log" 2>&1 || {
         tail -n 20 "$root.log" >&2
         return 1
@@ -90,7 +93,7 @@ mkrootfs_build() {
     rm -f "$root/usr/sbin/policy-rc.d" "$root"/var/lib/apt/lists/*_Packages
     echo e2e >"$root/etc/hostname"
     # The ssh probe logs in as root with this key.
-    mkdir -p -m 0700 "$root/root/.ssh"
+    install -d -m 0700 "$root/root/.ssh"
     ssh-keygen -q -t ed25519 -N '' -C sdh-e2e -f "$root/root/.ssh/id_ed25519"
     cp "$root/root/.ssh/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
     local t
@@ -102,6 +105,7 @@ mkrootfs_build() {
 
 # The cache key: the package list, the suite and the recipe itself.
 e2e_rootfs_key() {
+    # shellcheck disable=SC2086 # whitespace-insensitive on purpose
     { echo "$E2E_SUITE"; echo $E2E_PKGS; declare -f mkrootfs_build; } | sha256sum | cut -c1-16
 }
 
@@ -127,8 +131,12 @@ e2e_rootfs() {
         }
         touch "$dir.tmp/.sdh-e2e-ready"
         mv "$dir.tmp" "$dir"
-        # Older keys are dead weight (about 600 MB each).
-        find "$E2E_CACHE" -maxdepth 1 -name 'rootfs-*' ! -name "rootfs-$key" -exec rm -rf {} +
+        # Older keys are dead weight (about 600 MB each), unless a container still runs on one.
+        local old
+        for old in "$E2E_CACHE"/rootfs-*; do
+            if [ "$old" = "$dir" ] || [ ! -d "$old" ]; then continue; fi
+            grep -q "lowerdir=$old," /proc/mounts || rm -rf "$old"
+        done
     fi
     exec {lockfd}>&-
     E2E_ROOTFS=$dir
@@ -145,7 +153,7 @@ ct_exec() {
 
 # ct_boot NAME: prints nothing; the state lives in $E2E_STATE/NAME/.
 ct_boot() {
-    local name=$1 st=$E2E_STATE/$1 rd nsp init= state= i
+    local name=$1 st=$E2E_STATE/$1 rd nsp init='' state='' i
     mkdir -p "$st"
     rd=$(mktemp -d "/var/tmp/sdh-e2e-$name.XXXXXX")
     echo "$rd" >"$st/rundir"

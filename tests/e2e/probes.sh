@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 #
 # Sourced: one functional check per daemon, with its real client.  probe_<unit> runs INSIDE the
 # container (ct_probe ships its text there) and returns 0 iff the service does its job: answering
