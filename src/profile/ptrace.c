@@ -11,12 +11,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,6 +50,10 @@ struct tracer {
 	size_t q_head, q_len;
 	bool stopping, counts_sent, done;
 	struct timespec stop_time;
+	/* SIGCHLD (a tracee stopped or exited) as an fd, so waiting can have a timeout. */
+	int sfd;
+	bool mask_set;
+	sigset_t old_mask;
 };
 
 static double since(const struct timespec *t)
@@ -69,6 +76,7 @@ static int seccomp_init_op(const struct sdh_record_options *o, struct tracer **r
 	t->o = o;
 	t->ctl = -1;
 	t->main = -1;
+	t->sfd = -1;
 	*ret = t;
 	return 0;
 }
@@ -152,8 +160,19 @@ static void push(struct tracer *t, const struct tev_event *ev)
 
 static int seccomp_start(struct tracer *t, pid_t *ret_pid)
 {
+	sigset_t chld;
 	int r;
 
+	/* Blocked only in this thread, for the recording; the old mask comes back in free(). */
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	r = -pthread_sigmask(SIG_BLOCK, &chld, &t->old_mask);
+	if (r < 0)
+		return r;
+	t->mask_set = true;
+	t->sfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (t->sfd < 0)
+		return -errno;
 	r = trace_child_spawn(t->o->command, child_pre, NULL, &t->main, &t->ctl);
 	if (r < 0)
 		return r;
@@ -369,11 +388,18 @@ static int seccomp_next_event(struct tracer *t, struct tev_event *ev, int timeou
 			return -errno;
 		}
 		if (pid == 0) {
-			/* Nothing to do: idle briefly instead of blocking, to honour the timeout.
-			 */
-			if (since(&start) * 1000 >= timeout_ms)
+			/* Nothing yet: wait for the next SIGCHLD, at most until the timeout. */
+			struct signalfd_siginfo si;
+			struct pollfd pfd = { .fd = t->sfd, .events = POLLIN };
+			int left = timeout_ms - (int)(since(&start) * 1000);
+
+			if (left <= 0)
 				return -EAGAIN;
-			(void)nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+			r = poll(&pfd, 1, MIN(left, 100));
+			if (r < 0 && errno == EINTR)
+				return -EAGAIN;
+			while (read(t->sfd, &si, sizeof(si)) == sizeof(si))
+				;
 			continue;
 		}
 		r = handle(t, pid, status);
@@ -418,6 +444,10 @@ static void seccomp_free(struct tracer *t)
 	}
 	if (t->ctl >= 0)
 		close(t->ctl);
+	if (t->sfd >= 0)
+		close(t->sfd);
+	if (t->mask_set)
+		(void)pthread_sigmask(SIG_SETMASK, &t->old_mask, NULL);
 	free(t->tasks);
 	free(t->other_counts);
 	free(t);

@@ -383,7 +383,9 @@ static int on_open(struct summarizer *s, struct proc *p, const struct tev_event 
 	if (rd && (streq(path, "/dev/kmsg") || streq(path, "/proc/kmsg")) &&
 	    (r = sdh_profile_add_event(s->profile, "kernel-log", name, path, err, 1)) < 0)
 		return r;
-	if (stat_as(p, path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
+	/* Device nodes live under /dev: stat only there, it is the costly part of an open. */
+	if (path_startswith(path, "/dev") && stat_as(p, path, &st) == 0 &&
+	    (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)))
 		r = sdh_profile_add_device(s->profile, path, S_ISCHR(st.st_mode) ? 'c' : 'b',
 					   major(st.st_rdev), minor(st.st_rdev),
 					   rd && wr ? "rw"

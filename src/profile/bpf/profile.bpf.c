@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The BPF half of the bpf back end (user half: ../bpf.c).  Only tracepoints (tp_btf), which
  * this kernel allows under lockdown; no kprobes, no fentry.
