@@ -735,10 +735,20 @@ static int check_setuid(struct lint_ctx *c, const struct lint_exec *e, void *use
 			   : (e->mode & S_ISGID)                      ? "setgid"
 								      : NULL;
 	const char *mailer = NULL;
+	static const char seps[] = " \t|;&()`'\"";
+	const size_t ml = strlen("sendmail");
 
+	/* "sendmail" as a command word, also inside "sh -c 'echo x | sendmail root'". */
 	STRV_FOREACH(w, e->argv)
-		if (streq(path_basename(*w), "sendmail"))
-			mailer = *w;
+		for (const char *p = *w + strspn(*w, seps); *p && !mailer;) {
+			size_t l = strcspn(p, seps);
+
+			if (l >= ml && strncmp(p + l - ml, "sendmail", ml) == 0 &&
+			    (l == ml || p[l - ml - 1] == '/'))
+				mailer = "sendmail";
+			p += l;
+			p += strspn(p, seps);
+		}
 	if (bits)
 		lint_report(
 			c, e->a, NULL,

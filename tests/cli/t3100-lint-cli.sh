@@ -130,3 +130,10 @@ units = {f["unit"] for f in json.load(open(sys.argv[1]))}
 assert {"warn.service", "err.service", "info.service"} <= units, units
 assert "good.service" not in units and "commented.service" not in units, units
 PY
+
+# nnp-breaks-setuid also sees sendmail inside a shell command line (host root: /bin/sh).
+printf '[Service]\nExecStart=/bin/sh -c "date | /usr/sbin/sendmail root"\nUser=nobody\nSystemCallFilter=@system-service\n' >"$WORK/proj/mail.service"
+expect_exit 1 "$SDH" lint --enable=nnp-breaks-setuid "$WORK/proj/mail.service"
+assert_file_has_content "$WORK/out" "mail.service:2: error: 'sendmail' needs the setgid"
+printf '[Service]\nExecStart=/bin/sh -c "echo sendmailer"\nUser=nobody\nSystemCallFilter=@system-service\n' >"$WORK/proj/nomail.service"
+expect_exit 0 "$SDH" lint --enable=nnp-breaks-setuid "$WORK/proj/nomail.service"
