@@ -10,6 +10,7 @@ need_shared
 corpus=$SHARED/corpus
 umask 022 # user-scope units take the analyser's umask; the oracle ran with 022
 rc=0
+declare -A sum_o sum_n sum_j sum_t sum_u
 
 # The shared trees store symlinks (aliases, /dev/null masks) as small files holding the target;
 # the manifest says which.  Rebuild real symlinks in a private copy, as systemd saw them.
@@ -47,6 +48,9 @@ run() { # VERSION TREE SCOPE(system|user) ORACLE_DIR
         if cmp -s "$odir/$unit.json" "$out/$unit.json"; then json_ok=$((json_ok + 1)); else bad+=("$unit.json"); fi
         if cmp -s "$odir/$unit.txt" "$out/$unit.txt"; then text_ok=$((text_ok + 1)); else bad+=("$unit.txt"); fi
     done < <(tail -n +2 "$odir/overall.tsv")
+    sum_o[$version]=$((${sum_o[$version]:-0} + overall_ok)); sum_n[$version]=$((${sum_n[$version]:-0} + total))
+    sum_j[$version]=$((${sum_j[$version]:-0} + json_ok)); sum_t[$version]=$((${sum_t[$version]:-0} + text_ok))
+    sum_u[$version]=$((${sum_u[$version]:-0} + n))
     echo "parity v$version $tree $scope: overall $overall_ok/$total, json $json_ok/$n, text $text_ok/$n," \
         "rejected $(comm -12 "$out/want-fail" "$out/got-fail" | wc -l)/$(wc -l <"$out/want-fail")"
     if [ "$overall_ok" -ne "$total" ] || [ "$json_ok" -ne "$n" ] || [ "$text_ok" -ne "$n" ] ||
@@ -65,5 +69,6 @@ for v in 252 257; do
         run "$v" "$tree" system "$odir"
         run "$v" "$tree" user "$odir/user"
     done
+    echo "parity v$v: overall ${sum_o[$v]}/${sum_n[$v]}, json ${sum_j[$v]}/${sum_u[$v]}, text ${sum_t[$v]}/${sum_u[$v]}"
 done
 exit $rc
