@@ -297,8 +297,11 @@ int verb_lint(int argc, char *argv[], struct sdh_cli *cli)
 				  sdh_load_state_to_string(u->load_state));
 			ret = MAX(ret, SDH_EXIT_FINDINGS);
 		} else if (u->load_state == SDH_LOAD_MASKED) {
-			if (optind < argc)
-				log_info("unit '%s' is masked, nothing to lint", *arg);
+			/* Named explicitly: as sdharden(1) says, a unit that cannot be loaded. */
+			if (optind < argc) {
+				log_error("cannot lint '%s': unit is masked", *arg);
+				ret = MAX(ret, SDH_EXIT_FINDINGS);
+			}
 		} else if (u->fragment_path && strv_contains(seen, u->fragment_path)) {
 			/* an alias of a unit already linted */
 		} else {

@@ -137,3 +137,10 @@ expect_exit 1 "$SDH" lint --enable=nnp-breaks-setuid "$WORK/proj/mail.service"
 assert_file_has_content "$WORK/out" "mail.service:2: error: 'sendmail' needs the setgid"
 printf '[Service]\nExecStart=/bin/sh -c "echo sendmailer"\nUser=nobody\nSystemCallFilter=@system-service\n' >"$WORK/proj/nomail.service"
 expect_exit 0 "$SDH" lint --enable=nnp-breaks-setuid "$WORK/proj/nomail.service"
+
+# A masked unit named explicitly cannot be linted (exit 1); a whole-root run skips it.
+ln -s /dev/null "$R/etc/systemd/system/masked.service"
+expect_exit 1 lint masked.service
+assert_file_has_content "$WORK/err" "cannot lint 'masked.service': unit is masked"
+expect_exit 1 lint --format=json
+assert_file_lacks_content "$WORK/err" "masked"
