@@ -654,6 +654,9 @@ static void rule_missing_rw_path(struct lint_ctx *c)
 	/* A root with unit files only (no installed system) cannot tell what exists. */
 	if (!c->installed || c->o->scope == SDH_SCOPE_USER)
 		return;
+	/* With a RootDirectory=/RootImage= the paths live in a tree we do not see here. */
+	if (lint_value(c, "RootDirectory") || lint_value(c, "RootImage"))
+		return;
 	r = managed_directories(c, &managed);
 	if (r < 0) {
 		c->error = r;
@@ -1535,17 +1538,19 @@ static void rule_ipdeny_no_loopback(struct lint_ctx *c)
 
 static void rule_dropin_list_not_reset(struct lint_ctx *c)
 {
+	/*
+	 * Lists whose accumulation surprises: a second ExecStart= breaks the unit, and filter
+	 * lists merge by the first assignment's polarity.  Allow lists like IPAddressAllow= or
+	 * DeviceAllow= are usually extended on purpose and are left alone.
+	 */
 	static const char *const keys[] = {
 		"ExecStart",
 		"SystemCallFilter",
 		"RestrictAddressFamilies",
 		"CapabilityBoundingSet",
-		"AmbientCapabilities",
-		"DeviceAllow",
-		"IPAddressAllow",
-		"IPAddressDeny",
 		"SystemCallArchitectures",
 	};
+	const char *type = lint_value(c, "Type");
 
 	for (size_t i = 0; c->exec_section && i < c->u->n_assignments; i++) {
 		const struct sdh_assignment *a = &c->u->assignments[i];
@@ -1555,7 +1560,8 @@ static void rule_dropin_list_not_reset(struct lint_ctx *c)
 			continue;
 		for (size_t k = 0; k < ELEMENTSOF(keys); k++)
 			wanted = wanted || streq(a->key, keys[k]);
-		if (!wanted)
+		/* Type=oneshot takes several ExecStart= lines. */
+		if (!wanted || (streq(a->key, "ExecStart") && streq_ptr(type, "oneshot")))
 			continue;
 		for (size_t j = i; j > 0; j--) {
 			const struct sdh_assignment *b = &c->u->assignments[j - 1];
