@@ -85,28 +85,67 @@ unit_state() {
 # 1 failed, 2 skipped; a message on stdout.  The drop-in is undone afterwards either way.
 # ----------------------------------------------------------------------------------------------
 harden_unit() {
-    local ct=$1 u=$2 before=$3 sdh=/opt/sdharden/sdharden after rc=0
-    if [ "${E2E_HARDEN:-skip}" != static ]; then
-        echo "profile -> suggest pipeline not plugged in yet (E2E_HARDEN=static: static suggestion)"
-        return 2
-    fi
-    if ! ct_exec "$ct" timeout 60 "$sdh" suggest "$u" --write --reload >/dev/null 2>&1; then
+    local ct=$1 u=$2 before=$3 sdh=/opt/sdharden/sdharden after rc=0 how=static prof=()
+    case ${E2E_HARDEN:-skip} in
+        static) ;;
+        profile)
+            profile_unit "$ct" "$u" || {
+                echo "profiling failed"
+                return 1
+            }
+            how="profile ($(ct_exec "$ct" "$sdh" profile show "/root/$u.prof" 2>/dev/null |
+                sed -n 's/^Syscalls: *\([0-9]*\) distinct.*/\1 syscalls/p'))"
+            prof=(-p "/root/$u.prof")
+            ;;
+        *)
+            echo "profile -> suggest pipeline not plugged in yet (E2E_HARDEN=static|profile to try it)"
+            return 2
+            ;;
+    esac
+    if ! ct_exec "$ct" timeout 60 "$sdh" suggest "${prof[@]}" "$u" --write --reload >/dev/null 2>&1; then
         echo "suggest --write failed"
         return 1
     fi
     restart_settle "$ct" "$u"
     after=$(exposure "$ct" "$u")
     if ! ct_probe_retry "$ct" "$u" 10; then
-        echo "static suggestion breaks it: probe fails ($(unit_state "$ct" "$u"), $before -> $after)"
+        echo "$how suggestion breaks it: probe fails ($(unit_state "$ct" "$u"), $before -> $after)"
         rc=1
     elif awk -v a="$after" -v b="$before" 'BEGIN { exit !(a + 0 > b + 0) }'; then
-        echo "static suggestion raises the exposure $before -> $after"
+        echo "$how suggestion raises the exposure $before -> $after"
         rc=1
     else
-        echo "static suggestion: probe ok, $before -> $after"
+        echo "$how suggestion: probe ok, $before -> $after"
     fi
     ct_exec "$ct" timeout 60 "$sdh" suggest "$u" --undo --reload >/dev/null 2>&1 || true
     ct_exec "$ct" systemctl reset-failed "$u" >/dev/null 2>&1 || true
+    restart_settle "$ct" "$u"
+    return $rc
+}
+
+# profile_unit CT UNIT: /root/UNIT.prof inside CT, recorded from the unit's first exec while the
+# probe exercises it.  The unit runs in a slice of its own whose cgroup exists before it starts
+# (a keep-alive process holds it: the profiler ends when its cgroup is empty), and the profiler
+# follows that slice (BPF back end) for E2E_PROFILE_S seconds.
+profile_unit() {
+    # No dash in the slice name: a dash nests slices (a-b.slice lives in a.slice).
+    local ct=$1 u=$2 d=/etc/systemd/system/$2.d slice=sdhe2eprof.slice rc=0 i
+    ct_exec "$ct" mkdir -p "$d"
+    printf '[Service]\nSlice=%s\n' "$slice" | ct_exec "$ct" sh -c "cat > $d/zz-sdh-e2e-slice.conf"
+    ct_exec "$ct" systemctl daemon-reload
+    ct_exec "$ct" timeout 30 systemctl stop "$u" >/dev/null 2>&1 || true
+    ct_exec "$ct" systemd-run -q --slice="$slice" --unit=sdh-e2e-keepalive sleep 120 >/dev/null 2>&1 || true
+    ct_exec "$ct" sh -c "timeout $((${E2E_PROFILE_S:-8} + 10)) /opt/sdharden/sdharden profile \
+        --cgroup=/sys/fs/cgroup/$slice --duration=${E2E_PROFILE_S:-8} -o /root/$u.prof \
+        >/root/$u.prof.log 2>&1 & echo \$! > /root/$u.prof.pid"
+    sleep 0.5
+    ct_exec "$ct" timeout 30 systemctl start "$u" >/dev/null 2>&1 || true
+    for ((i = 0; i < 3; i++)); do ct_probe "$ct" "$u" || true; done
+    ct_exec "$ct" sh -c "while kill -0 \$(cat /root/$u.prof.pid) 2>/dev/null; do sleep 0.2; done"
+    ct_exec "$ct" test -s "/root/$u.prof" || rc=1
+    ct_exec "$ct" systemctl stop sdh-e2e-keepalive.service >/dev/null 2>&1 || true
+    ct_exec "$ct" rm -f "$d/zz-sdh-e2e-slice.conf"
+    ct_exec "$ct" systemctl daemon-reload
     restart_settle "$ct" "$u"
     return $rc
 }
