@@ -345,11 +345,13 @@ static void items_free(struct item *v, size_t n)
 	free(v);
 }
 
-static int emit(const char *s)
+/* Print and free S (a formatter's result; NULL = OOM). */
+static int emit(char *s)
 {
 	if (!s)
 		return log_oom();
 	fputs(s, stdout);
+	free(s);
 	return 0;
 }
 
@@ -377,7 +379,7 @@ static int emit_online(const struct args *a, const struct sdh_render_options *ro
 			continue;
 		s = json ? sdh_score_format_json(items[i].score, pretty, ro->debug)
 			 : sdh_score_format_text(items[i].score, ro);
-		r = emit(s);
+		r = emit(TAKE_PTR(s));
 	}
 	if (r >= 0 && (overview_only || n != 1)) {
 		cleanup_free char *s =
@@ -386,7 +388,7 @@ static int emit_online(const struct args *a, const struct sdh_render_options *ro
 
 		if (!overview_only)
 			putchar('\n');
-		r = emit(s);
+		r = emit(TAKE_PTR(s));
 	}
 	return r;
 }
@@ -536,7 +538,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 								     a.json == JSON_PRETTY,
 								     ro.debug, &ro);
 			if (n_scored || n != 1 || overview_only)
-				r = emit(s);
+				r = emit(TAKE_PTR(s));
 			break;
 		}
 		for (size_t i = 0; !overview_only && i < n_scored; i++) {
@@ -544,7 +546,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 
 			if (i > 0)
 				putchar('\n');
-			r = emit(s);
+			r = emit(TAKE_PTR(s));
 			if (r < 0)
 				break;
 		}
@@ -553,7 +555,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 
 			if (!overview_only)
 				putchar('\n');
-			r = emit(s);
+			r = emit(TAKE_PTR(s));
 		}
 	}
 	if (r < 0)

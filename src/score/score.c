@@ -226,7 +226,12 @@ static int assess_ip(const struct sdh_settings *s, struct eval *e)
 			deny6 = deny6 || s->ip_deny[i].family == AF_INET6;
 		}
 	for (size_t i = 0; i < s->n_ip_allow; i++) {
-		if (is_localhost(&s->ip_allow[i]))
+		/* Online (from PID 1) localhost means 127.0.0.0/8 or ::1/128 exactly. */
+		bool exact =
+			s->origin[SDH_SETTING_IP_ADDRESS_ALLOW].kind != SDH_ORIGIN_PROPERTY ||
+			s->ip_allow[i].prefixlen == (s->ip_allow[i].family == AF_INET ? 8U : 128U);
+
+		if (is_localhost(&s->ip_allow[i]) && exact)
 			local = true;
 		else
 			other = true;

@@ -129,6 +129,7 @@ static void test_score__policy(void **state)
 	sdh_score_free(sc);
 	sdh_policy_free(p);
 
+	free(TAKE_PTR(err));
 	/* A range below the badness: systemd aborts, we refuse. */
 	p = NULL;
 	assert_int_equal(
@@ -142,6 +143,7 @@ static void test_score__policy(void **state)
 	sdh_policy_free(p);
 	p = NULL;
 	assert_int_equal(sdh_policy_parse("[1]", 3, SDH_VERSION_V262, &p, &err), -EINVAL);
+	free(TAKE_PTR(err));
 	assert_int_equal(sdh_policy_parse("{\"a\":", 5, SDH_VERSION_V262, &p, &err), -EINVAL);
 	sdh_settings_free(s);
 }
