@@ -46,6 +46,7 @@ struct sdh_load_options {
 	const char *instance; /* instance for bare templates; NULL: the version's default */
 	char **unit_path; /* replaces the search path (like $SYSTEMD_UNIT_PATH), NULL: default */
 	bool unit_path_append_default; /* $SYSTEMD_UNIT_PATH ended in ':' */
+	struct sdh_unit_cache *cache;  /* optional, see sdh_unit_cache_new() */
 };
 
 #define SDH_LOAD_OPTIONS_INIT             \
@@ -80,6 +81,17 @@ struct sdh_unit {
 	size_t n_assignments;
 	char *root; /* the root it was loaded from (NULL: host), for specifiers */
 };
+
+/*
+ * Loading a unit needs the names of every unit in the search path (to find its aliases, as
+ * systemd's name map does).  A cache keeps that listing, and where each alias leads, between
+ * loads: callers loading many units pass one in sdh_load_options.cache.  It is rebuilt when the
+ * root or search path differs from the one it was filled for; it assumes the tree does not
+ * change while it is in use.
+ */
+struct sdh_unit_cache;
+int sdh_unit_cache_new(struct sdh_unit_cache **ret);
+struct sdh_unit_cache *sdh_unit_cache_free(struct sdh_unit_cache *c);
 
 int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct sdh_diags *diags,
 		  struct sdh_unit **ret);

@@ -35,6 +35,7 @@ struct sdh_cli {
 	bool quiet;
 	int verbose;
 	const char *argv0;
+	struct sdh_unit_cache *unit_cache; /* shared by every load of this run */
 };
 
 /*

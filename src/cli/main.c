@@ -148,6 +148,7 @@ void sdh_cli_load_options(const struct sdh_cli *cli, struct sdh_load_options *o)
 	o->root = cli->root;
 	o->scope = cli->scope;
 	o->version = cli->version;
+	o->cache = cli->unit_cache;
 }
 
 unsigned sdh_cli_print_diags(const struct sdh_diags *d, enum sdh_severity min)
@@ -265,6 +266,12 @@ int main(int argc, char *argv[])
 	if (!cli.version_given)
 		cli.version = verb->needs_version ? detect_version(cli.root) : SDH_VERSION_NEWEST;
 
+	if (sdh_unit_cache_new(&cli.unit_cache) < 0) {
+		log_oom();
+		return SDH_EXIT_INTERNAL;
+	}
 	/* Verbs see argv[0] = the verb name, so getopt error messages name it. */
-	return verb->run(n - 1, argv + 1, &cli);
+	n = verb->run(n - 1, argv + 1, &cli);
+	sdh_unit_cache_free(cli.unit_cache);
+	return n;
 }

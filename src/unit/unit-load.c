@@ -33,6 +33,7 @@ struct loader {
 	unsigned version;
 	char **search; /* inside the root, priority order */
 	struct sdh_diags *diags;
+	struct sdh_unit_cache *cache; /* may be NULL */
 };
 
 static int ldiag(struct loader *l, const char *file, enum sdh_severity sev, const char *code,
@@ -320,6 +321,52 @@ static void names_free(struct dirent_name *v, size_t n)
 	free(v);
 }
 
+struct sdh_unit_cache {
+	char *root;
+	char **search;
+	struct dirent_name *names;
+	size_t n;
+	char **alias_base; /* per name: base name of the fragment its alias chain ends at */
+	bool *resolved;    /* per name: alias_base computed (NULL there: chain broken) */
+};
+
+static void cache_clear(struct sdh_unit_cache *c)
+{
+	free(c->root);
+	strv_free(c->search);
+	names_free(c->names, c->n);
+	for (size_t i = 0; c->alias_base && i < c->n; i++)
+		free(c->alias_base[i]);
+	free(c->alias_base);
+	free(c->resolved);
+	*c = (struct sdh_unit_cache){ 0 };
+}
+
+int sdh_unit_cache_new(struct sdh_unit_cache **ret)
+{
+	if (!ret)
+		return -EINVAL;
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+struct sdh_unit_cache *sdh_unit_cache_free(struct sdh_unit_cache *c)
+{
+	if (c) {
+		cache_clear(c);
+		free(c);
+	}
+	return NULL;
+}
+
+static bool strv_equal(char *const *a, char *const *b)
+{
+	for (; a && b && *a && *b; a++, b++)
+		if (!streq(*a, *b))
+			return false;
+	return (!a || !*a) && (!b || !*b);
+}
+
 /*
  * All valid unit names (regular files and symlinks) of the search path, sorted, each once with
  * the first directory that has it.
@@ -442,12 +489,32 @@ static int collect_aliases(struct loader *l, const char *fragment, const char *i
 	size_t n = 0;
 	int r;
 
+	struct sdh_unit_cache *c = l->cache;
+
 	/* Other units' broken links are not this unit's problem: resolve them silently. */
 	quiet.diags = NULL;
 	l = &quiet;
-	r = enumerate_names(l, &v, &n);
-	if (r < 0)
-		return r;
+	if (c && !(streq_ptr(c->root, l->root) && strv_equal(c->search, l->search))) {
+		cache_clear(c);
+		if ((l->root && !(c->root = strdup(l->root))) ||
+		    !(c->search = strv_copy(l->search)))
+			return -ENOMEM;
+		r = enumerate_names(l, &c->names, &c->n);
+		if (r < 0)
+			return r;
+		c->alias_base = calloc(MAX(c->n, (size_t)1), sizeof(char *));
+		c->resolved = calloc(MAX(c->n, (size_t)1), sizeof(bool));
+		if (!c->alias_base || !c->resolved)
+			return -ENOMEM;
+	}
+	if (c) {
+		v = c->names;
+		n = c->n;
+	} else {
+		r = enumerate_names(l, &v, &n);
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < n; i++) {
 		cleanup_free char *dst = NULL, *name = NULL, *inst = NULL;
 		int kind = unit_name_classify(v[i].name);
@@ -458,10 +525,20 @@ static int collect_aliases(struct loader *l, const char *fragment, const char *i
 			/* A file is only ever its own name. */
 			if (!streq(v[i].name, base))
 				continue;
+		} else if (c && c->resolved[i]) {
+			if (!c->alias_base[i] || !streq(c->alias_base[i], base))
+				continue;
 		} else {
 			r = ids_map_get(l, v[i].name, &dst);
 			if (r == -ENOMEM)
 				goto out;
+			if (c) {
+				c->resolved[i] = true;
+				if (r >= 0 && !(c->alias_base[i] = strdup(path_basename(dst)))) {
+					r = -ENOMEM;
+					goto out;
+				}
+			}
 			if (r < 0 || !streq(path_basename(dst), base))
 				continue;
 		}
@@ -496,7 +573,8 @@ static int collect_aliases(struct loader *l, const char *fragment, const char *i
 	}
 	r = 0;
 out:
-	names_free(v, n);
+	if (!c)
+		names_free(v, n);
 	return r;
 }
 
@@ -806,6 +884,7 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 		.version = effective_version(opts->version),
 		.search = search,
 		.diags = diags,
+		.cache = opts->cache,
 	};
 
 	u = calloc(1, sizeof(*u));
