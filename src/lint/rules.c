@@ -8,7 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +258,27 @@ static const char *bad_list_word(const struct lint_ctx *c, const char *kind, con
 	return NULL;
 }
 
+/* systemd's signal_from_string(): "SIGTERM", "TERM", "15", "RTMIN+2", "SIGRTMAX-1". */
+static bool signal_valid(const char *v)
+{
+	const char *p = startswith(v, "SIG") ? v + 3 : v;
+	unsigned n;
+
+	if (safe_atou(v, &n) >= 0)
+		return n >= 1 && n < 65;
+	for (int i = 1; i < 32; i++) {
+		const char *abbrev = sigabbrev_np(i);
+
+		if (abbrev && streq(p, abbrev))
+			return true;
+	}
+	if (streq(p, "RTMIN") || streq(p, "RTMAX"))
+		return true;
+	if ((startswith(p, "RTMIN+") || startswith(p, "RTMAX-")) && safe_atou(p + 6, &n) >= 0)
+		return n <= (unsigned)(SIGRTMAX - SIGRTMIN);
+	return false;
+}
+
 static void check_value(struct lint_ctx *c, const struct sdh_assignment *a,
 			const struct sdh_directive *d)
 {
@@ -297,6 +320,36 @@ static void check_value(struct lint_ctx *c, const struct sdh_assignment *a,
 			return;
 		}
 		lint_report(c, a, NULL, "cannot parse '%s=%s': expected %s", a->key, v, expected);
+		return;
+	}
+	if (startswith(kind, "integer") || startswith(kind, "weight (")) {
+		long lo = LONG_MIN, hi = LONG_MAX, n;
+		char *end;
+		const char *range = strchr(kind, '(');
+
+		if (startswith(kind, "weight") && strstr(kind, "idle") && streq(v, "idle"))
+			return;
+		if (range)
+			(void)sscanf(range, "(%ld..%ld", &lo, &hi);
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno != 0 || end == v || *end || n < lo || n > hi) {
+			if (range)
+				lint_report(c, a, NULL,
+					    "cannot parse '%s=%s': expected an integer in %ld..%ld",
+					    a->key, v, lo, hi);
+			else
+				lint_report(c, a, NULL, "cannot parse '%s=%s': expected an integer",
+					    a->key, v);
+		}
+		return;
+	}
+	if (streq(kind, "signal")) {
+		if (!signal_valid(v))
+			lint_report(
+				c, a, NULL,
+				"cannot parse '%s=%s': expected a signal name (SIGTERM) or number",
+				a->key, v);
 		return;
 	}
 	if (startswith(kind, "mode")) {

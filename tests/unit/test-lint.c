@@ -240,13 +240,27 @@ static void test_lint__invalid_values(void **state)
 		"Service",
 		"PrivateTmp",
 		"%I", /* specifier: unknown */
+		"Service",
+		"Nice",
+		"20", /* out of -20..19 */
+		"Service",
+		"KillSignal",
+		"SIGFOO",
+		"Service",
+		"OOMScoreAdjust",
+		"-1000",
+		"Service",
+		"RestartKillSignal",
+		"RTMIN+3",
 	};
 	struct sdh_lint_findings f = SDH_LINT_FINDINGS_INIT;
 	struct fake u;
 
 	(void)state;
 	fake_init(&u, "x.service", t, ELEMENTSOF(t));
-	assert_int_equal(lint_one(&u, "invalid-value", &f), 6);
+	assert_int_equal(lint_one(&u, "invalid-value", &f), 8);
+	assert_non_null(strstr(f.items[6].message, "'Nice=20'"));
+	assert_non_null(strstr(f.items[7].message, "'KillSignal=SIGFOO'"));
 	assert_non_null(strstr(f.items[0].message, "'ProtectSystem=maybe'"));
 	assert_non_null(strstr(f.items[2].message, "'CAP_NOPE'"));
 	assert_non_null(strstr(f.items[3].message, "'AF_INETT'"));
