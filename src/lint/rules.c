@@ -582,13 +582,23 @@ static int add_directory(struct lint_ctx *c, const struct sdh_assignment *a, con
 {
 	struct dirs_ctx *d = userdata;
 	cleanup_free char *name = strndup_safe(w, strcspn(w, ":"));
+	cleanup_free char *priv = NULL;
 	char *p;
+	int r;
 
 	(void)c;
 	(void)a;
 	if (!name)
 		return -ENOMEM;
 	p = path_join(d->base, name);
+	if (!p)
+		return -ENOMEM;
+	r = strv_consume(d->out, p);
+	if (r < 0 || streq(d->base, "/run") || streq(d->base, "/etc"))
+		return r;
+	/* With DynamicUser=yes the real directory is below "private/" (e.g. /var/lib/private/X). */
+	priv = path_join(d->base, "private");
+	p = priv ? path_join(priv, name) : NULL;
 	if (!p)
 		return -ENOMEM;
 	return strv_consume(d->out, p);
@@ -1458,6 +1468,26 @@ static void rule_privateusers_setuid(struct lint_ctx *c)
 			s.option);
 }
 
+struct device_ctx {
+	const struct sdh_assignment *last;
+	char **bound; /* destinations of BindPaths=/BindReadOnlyPaths= */
+};
+
+static int collect_bind_destination(struct lint_ctx *c, const struct sdh_assignment *a,
+				    const char *w, void *userdata)
+{
+	const char *s = w[0] == '-' ? w + 1 : w, *colon = strchr(s, ':');
+	char *p;
+
+	(void)c;
+	(void)a;
+	s = colon ? colon + 1 : s;
+	p = strndup_safe(s, strcspn(s, ":"));
+	if (!p)
+		return -ENOMEM;
+	return strv_consume(userdata, path_simplify(p));
+}
+
 static int check_device(struct lint_ctx *c, const struct sdh_assignment *a, const char *w,
 			void *userdata)
 {
@@ -1465,16 +1495,19 @@ static int check_device(struct lint_ctx *c, const struct sdh_assignment *a, cons
 		"/dev/null",    "/dev/zero", "/dev/full", "/dev/random",
 		"/dev/urandom", "/dev/tty",  "/dev/ptmx", "char-pts",
 	};
-	const struct sdh_assignment **last = userdata;
+	struct device_ctx *d = userdata;
 
-	if (*last == a)
+	if (d->last == a)
 		return 0; /* the rights word of the same assignment */
-	*last = a;
+	d->last = a;
 	if (path_startswith(w, "/dev/pts"))
 		return 0;
 	for (size_t i = 0; i < ELEMENTSOF(private_nodes); i++)
 		if (streq(w, private_nodes[i]))
 			return 0;
+	/* A node bound into the private /dev needs its DeviceAllow=. */
+	if (strv_contains(d->bound, w))
+		return 0;
 	lint_report(
 		c, a, NULL,
 		"'DeviceAllow=%s' has no effect with 'PrivateDevices=yes': the private /dev has "
@@ -1485,11 +1518,18 @@ static int check_device(struct lint_ctx *c, const struct sdh_assignment *a, cons
 
 static void rule_private_devices_deviceallow(struct lint_ctx *c)
 {
-	const struct sdh_assignment *last = NULL;
+	cleanup_strv char **bound = NULL;
+	struct device_ctx d = { 0 };
 
 	if (!lint_bool(c, "PrivateDevices", false))
 		return;
-	if (lint_foreach_word(c, "DeviceAllow", check_device, &last) < 0)
+	if (lint_foreach_word(c, "BindPaths", collect_bind_destination, &bound) < 0 ||
+	    lint_foreach_word(c, "BindReadOnlyPaths", collect_bind_destination, &bound) < 0) {
+		c->error = -ENOMEM;
+		return;
+	}
+	d.bound = bound;
+	if (lint_foreach_word(c, "DeviceAllow", check_device, &d) < 0)
 		c->error = -ENOMEM;
 }
 
