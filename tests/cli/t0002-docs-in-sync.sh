@@ -13,7 +13,7 @@ for v in $verbs; do
     grep -q "sdharden $v" "$TOP/README.md" || fail "verb '$v' missing from README.md"
     if grep -q "^  $v " "$WORK/out"; then
         "$SDH" "$v" --help >"$WORK/vhelp" 2>&1 || fail "'sdharden $v --help' failed"
-        grep -q "Usage: sdharden $v" "$WORK/vhelp" || fail "'sdharden $v --help' has no usage line"
+        grep -qE "^Usage: sdharden (\[[^]]*\] )*$v( |$)" "$WORK/vhelp" || fail "'sdharden $v --help' has no usage line"
     fi
 done
 # Exit codes in the man page match cli.h.
