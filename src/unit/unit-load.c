@@ -33,7 +33,7 @@ struct loader {
 	unsigned version;
 	char **search; /* inside the root, priority order */
 	struct sdh_diags *diags;
-	struct sdh_unit_cache *cache; /* may be NULL */
+	struct sdh_unit_cache *cache; /* filled for root and search (cache_prepare()) */
 };
 
 static int ldiag(struct loader *l, const char *file, enum sdh_severity sev, const char *code,
@@ -161,6 +161,354 @@ int sdh_unit_search_path(const struct sdh_load_options *opts, char ***ret)
 	return 0;
 }
 
+/* --- The cache: what the search directories hold, read once per tree. --- */
+
+/*
+ * Loading one unit asks the file system about many paths, most of which do not exist: the name in
+ * each of the ~13 search directories, NAME.d, TYPE.d and the template's and every prefix's .d
+ * directory in each of them, and every name of the search path for the aliases.  A run loading
+ * many units would ask the same questions again and again (120 000 stat() calls for 1000 units),
+ * so the cache lists each search directory once and answers "what is DIR/NAME" from memory.
+ * Only symlinks (they need readlink()) and directories that could not be listed still go to the
+ * file system.  Nothing invalidates the cache but a different root or search path: it assumes the
+ * tree does not change while it is in use (unit.h).
+ */
+
+enum entry_kind {
+	ENTRY_ABSENT, /* no such name, or no such directory */
+	ENTRY_FILE,
+	ENTRY_DIR,
+	ENTRY_LINK,
+	ENTRY_OTHER,   /* a device node, fifo or socket */
+	ENTRY_UNKNOWN, /* the directory could not be listed: ask the file system */
+};
+
+struct dir_entry {
+	char *name;
+	enum entry_kind kind;
+};
+
+/* The entries of one directory, sorted by name; found by device and inode (/lib and /usr/lib). */
+struct listing {
+	dev_t dev;
+	ino_t ino;
+	struct dir_entry *entries;
+	size_t n;
+};
+
+#define LISTING_MISSING (-1) /* the directory does not exist: every name in it is absent */
+#define LISTING_UNKNOWN (-2) /* it could not be read (permissions): ask the file system */
+
+/*
+ * One search directory seen two ways, because the loader looks things up both ways (as systemd
+ * does): the name map lstat()s ROOT/DIR/NAME, the host resolving DIR; drop-in directories and
+ * unit files are chased inside the root, where an absolute symlink in DIR stays in the root.
+ * Both usually are the same directory and then share one listing.
+ */
+struct search_dir {
+	int host;     /* listing of ROOT/DIR as the host resolves it */
+	char *chased; /* DIR resolved inside the root (chase_in_root()); NULL when it does not */
+	int in_root;  /* listing of ROOT/CHASED */
+};
+
+struct dirent_name {
+	char *name; /* points into a listing */
+	unsigned dir;
+	bool symlink;
+};
+
+/* Where a name of the search path leads, for the alias index. */
+struct alias_key {
+	const char *base; /* a file's own name, an alias chain's final fragment's base name */
+	size_t name;      /* index into names */
+};
+
+struct sdh_unit_cache {
+	char *root;
+	char **search;
+	struct search_dir *dirs; /* one per search path entry */
+	struct listing *listings;
+	size_t n_listings;
+	/* Every valid unit name of the search path (files and symlinks), sorted, each once with
+	 * the first directory having it. */
+	struct dirent_name *names;
+	size_t n;
+	/* The alias index, built by the first collect_aliases(): every name by where it leads,
+	 * sorted by (base, name), so a unit's names are one binary search away. */
+	bool indexed;
+	char **alias_base; /* per name: the base its alias chain ends at (heap), NULL if none */
+	struct alias_key *keys;
+	size_t n_keys;
+};
+
+static void cache_clear(struct sdh_unit_cache *c)
+{
+	for (size_t i = 0; c->dirs && c->search && c->search[i]; i++)
+		free(c->dirs[i].chased);
+	free(c->dirs);
+	strv_free(c->search);
+	free(c->root);
+	for (size_t i = 0; i < c->n_listings; i++) {
+		for (size_t j = 0; j < c->listings[i].n; j++)
+			free(c->listings[i].entries[j].name);
+		free(c->listings[i].entries);
+	}
+	free(c->listings);
+	free(c->names);
+	for (size_t i = 0; c->alias_base && i < c->n; i++)
+		free(c->alias_base[i]);
+	free(c->alias_base);
+	free(c->keys);
+	*c = (struct sdh_unit_cache){ 0 };
+}
+
+int sdh_unit_cache_new(struct sdh_unit_cache **ret)
+{
+	if (!ret)
+		return -EINVAL;
+	*ret = calloc(1, sizeof(**ret));
+	return *ret ? 0 : -ENOMEM;
+}
+
+struct sdh_unit_cache *sdh_unit_cache_free(struct sdh_unit_cache *c)
+{
+	if (c) {
+		cache_clear(c);
+		free(c);
+	}
+	return NULL;
+}
+
+DEFINE_CLEANUP_FUNC(struct sdh_unit_cache *, sdh_unit_cache_free, sdh_unit_cache_freep)
+
+static int cmp_dir_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
+}
+
+/* What NAME is in listing INDEX (LISTING_MISSING, LISTING_UNKNOWN or an index). */
+static enum entry_kind cache_lookup(const struct sdh_unit_cache *c, int index, const char *name)
+{
+	const struct listing *li;
+	size_t lo = 0, hi;
+
+	if (index == LISTING_MISSING)
+		return ENTRY_ABSENT;
+	if (index < 0)
+		return ENTRY_UNKNOWN;
+	li = &c->listings[index];
+	hi = li->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(name, li->entries[mid].name);
+
+		if (r == 0)
+			return li->entries[mid].kind;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return ENTRY_ABSENT;
+}
+
+static enum entry_kind kind_of_mode(mode_t m)
+{
+	return S_ISREG(m)   ? ENTRY_FILE
+	       : S_ISDIR(m) ? ENTRY_DIR
+	       : S_ISLNK(m) ? ENTRY_LINK
+			    : ENTRY_OTHER;
+}
+
+/* Read the directory at HOST (a host path) into a listing, or find it already read. */
+static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
+{
+	cleanup_fd int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct listing li = { 0 }, *nl;
+	size_t alloc = 0;
+	struct stat st;
+	struct dirent *de;
+	DIR *dir;
+
+	if (fd < 0) {
+		/* What makes the directory unreachable makes every name in it so too. */
+		bool missing = errno == ENOENT || errno == ENOTDIR || errno == ELOOP ||
+			       errno == ENAMETOOLONG;
+
+		*ret = missing ? LISTING_MISSING : LISTING_UNKNOWN;
+		return 0;
+	}
+	/* Readable but not searchable: lstat() inside would fail where the listing has names. */
+	if (fstat(fd, &st) < 0 || access(host, X_OK) < 0) {
+		*ret = LISTING_UNKNOWN;
+		return 0;
+	}
+	for (size_t i = 0; i < c->n_listings; i++)
+		if (c->listings[i].dev == st.st_dev && c->listings[i].ino == st.st_ino) {
+			*ret = (int)i;
+			return 0;
+		}
+	dir = fdopendir(fd);
+	if (!dir) {
+		*ret = LISTING_UNKNOWN;
+		return errno == ENOMEM ? -ENOMEM : 0;
+	}
+	TAKE_FD(fd);
+	li.dev = st.st_dev;
+	li.ino = st.st_ino;
+	while ((de = readdir(dir))) {
+		enum entry_kind k;
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		switch (de->d_type) {
+		case DT_REG: k = ENTRY_FILE; break;
+		case DT_DIR: k = ENTRY_DIR; break;
+		case DT_LNK: k = ENTRY_LINK; break;
+		case DT_UNKNOWN: {
+			struct stat est;
+
+			if (fstatat(dirfd(dir), de->d_name, &est, AT_SYMLINK_NOFOLLOW) < 0)
+				continue;
+			k = kind_of_mode(est.st_mode);
+			break;
+		}
+		default: k = ENTRY_OTHER;
+		}
+		if (li.n == alloc) {
+			size_t na = MAX(alloc * 2, (size_t)64);
+			struct dir_entry *ne = realloc(li.entries, na * sizeof(*ne));
+
+			if (!ne)
+				goto oom;
+			li.entries = ne;
+			alloc = na;
+		}
+		li.entries[li.n].name = strdup(de->d_name);
+		if (!li.entries[li.n].name)
+			goto oom;
+		li.entries[li.n++].kind = k;
+	}
+	closedir(dir);
+	dir = NULL;
+	if (li.n)
+		qsort(li.entries, li.n, sizeof(*li.entries), cmp_dir_entry);
+	nl = realloc(c->listings, (c->n_listings + 1) * sizeof(*nl));
+	if (!nl)
+		goto oom;
+	c->listings = nl;
+	c->listings[c->n_listings] = li;
+	*ret = (int)c->n_listings++;
+	return 0;
+oom:
+	if (dir)
+		closedir(dir);
+	for (size_t i = 0; i < li.n; i++)
+		free(li.entries[i].name);
+	free(li.entries);
+	return -ENOMEM;
+}
+
+static int cmp_dirent_name(const void *a, const void *b)
+{
+	const struct dirent_name *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
+}
+
+/* The unit names of the search path, from the listings (systemd's unit_file_build_name_map()). */
+static int cache_collect_names(struct sdh_unit_cache *c)
+{
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; c->search[i]; i++)
+		if (c->dirs[i].host >= 0)
+			n += c->listings[c->dirs[i].host].n;
+	c->names = calloc(MAX(n, (size_t)1), sizeof(*c->names));
+	if (!c->names)
+		return -ENOMEM;
+	n = 0;
+	for (size_t i = 0; c->search[i]; i++) {
+		const struct listing *li;
+
+		if (c->dirs[i].host < 0)
+			continue;
+		li = &c->listings[c->dirs[i].host];
+		for (size_t j = 0; j < li->n; j++) {
+			const struct dir_entry *e = &li->entries[j];
+
+			if ((e->kind != ENTRY_FILE && e->kind != ENTRY_LINK) || e->name[0] == '.' ||
+			    !unit_name_is_valid(e->name, UNIT_NAME_ANY))
+				continue;
+			c->names[n++] =
+				(struct dirent_name){ e->name, (unsigned)i, e->kind == ENTRY_LINK };
+		}
+	}
+	if (n)
+		qsort(c->names, n, sizeof(*c->names), cmp_dirent_name);
+	for (size_t j = 0; j < n; j++)
+		if (k == 0 || !streq(c->names[k - 1].name, c->names[j].name))
+			c->names[k++] = c->names[j];
+	c->n = k;
+	return 0;
+}
+
+static bool strv_equal(char *const *a, char *const *b)
+{
+	for (; a && b && *a && *b; a++, b++)
+		if (!streq(*a, *b))
+			return false;
+	return (!a || !*a) && (!b || !*b);
+}
+
+/* Make the cache describe L's root and search path: read every search directory. */
+static int cache_prepare(struct sdh_unit_cache *c, const char *root, char **search)
+{
+	size_t n = strv_length(search);
+	int r;
+
+	if (c->search && streq_ptr(c->root, root) && strv_equal(c->search, search))
+		return 0;
+	cache_clear(c);
+	if ((root && !(c->root = strdup(root))) || !(c->search = strv_copy(search)) ||
+	    !(c->dirs = calloc(MAX(n, (size_t)1), sizeof(*c->dirs))))
+		goto oom;
+	for (size_t i = 0; i < n; i++) {
+		struct search_dir *sd = &c->dirs[i];
+		cleanup_free char *host = root_join(root, search[i]), *in_root = NULL;
+
+		if (!host)
+			goto oom;
+		r = listing_get(c, host, &sd->host);
+		if (r < 0)
+			goto fail;
+		r = chase_in_root(root, search[i], 0, &sd->chased);
+		if (r == -ENOMEM)
+			goto oom;
+		if (r < 0 || streq(sd->chased, "/dev/null")) {
+			/* Nothing below it resolves either. */
+			sd->in_root = LISTING_MISSING;
+			continue;
+		}
+		in_root = root_join(root, sd->chased);
+		if (!in_root)
+			goto oom;
+		r = listing_get(c, in_root, &sd->in_root);
+		if (r < 0)
+			goto fail;
+	}
+	r = cache_collect_names(c);
+	if (r < 0)
+		goto fail;
+	return 0;
+oom:
+	r = -ENOMEM;
+fail:
+	cache_clear(c);
+	return r;
+}
+
 /* --- The name map, looked up lazily: the first search directory with the name wins. --- */
 
 struct entry {
@@ -180,28 +528,38 @@ static const char *search_path_startswith(char **search, const char *path)
 }
 
 /*
- * What DIR/NAME is in the name map (systemd's unit_file_resolve_symlink()).  1 and *ret set, 0 if
- * it is absent or was rejected (so a later directory may provide the name), -ENOMEM.
+ * What DIR/NAME is in the name map (systemd's unit_file_resolve_symlink()), DIR being search
+ * directory I.  1 and *ret set, 0 if it is absent or was rejected (so a later directory may
+ * provide the name), -ENOMEM.
  */
-static int resolve_in_dir(struct loader *l, const char *dir, const char *name, struct entry *ret)
+static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct entry *ret)
 {
-	cleanup_free char *path = path_join(dir, name), *host = NULL, *target = NULL, *abs = NULL,
+	const char *dir = l->search[i];
+	enum entry_kind kind = cache_lookup(l->cache, l->cache->dirs[i].host, name);
+	cleanup_free char *path = NULL, *host = NULL, *target = NULL, *abs = NULL,
 			  *simplified = NULL;
 	const char *tail, *reason;
-	struct stat st;
 	ssize_t n;
 	size_t sz = 4096;
 	int r;
 
+	if (kind == ENTRY_ABSENT)
+		return 0;
+	path = path_join(dir, name);
 	if (!path || !(host = root_join(l->root, path)))
 		return -ENOMEM;
-	if (lstat(host, &st) < 0)
-		return 0;
-	if (S_ISREG(st.st_mode)) {
+	if (kind == ENTRY_UNKNOWN) {
+		struct stat st;
+
+		if (lstat(host, &st) < 0)
+			return 0;
+		kind = kind_of_mode(st.st_mode);
+	}
+	if (kind == ENTRY_FILE) {
 		ret->fragment = TAKE_PTR(path);
 		return 1;
 	}
-	if (!S_ISLNK(st.st_mode))
+	if (kind != ENTRY_LINK)
 		return 0;
 	target = malloc(sz);
 	if (!target)
@@ -247,8 +605,8 @@ static int resolve_in_dir(struct loader *l, const char *dir, const char *name, s
 
 static int resolve_name(struct loader *l, const char *name, struct entry *ret)
 {
-	STRV_FOREACH(d, l->search) {
-		int r = resolve_in_dir(l, *d, name, ret);
+	for (size_t i = 0; l->search[i]; i++) {
+		int r = resolve_in_dir(l, i, name, ret);
 
 		if (r != 0)
 			return r;
@@ -300,153 +658,11 @@ static int ids_map_get(struct loader *l, const char *name, char **ret)
 
 /* --- Every name in the search path. --- */
 
-struct dirent_name {
-	char *name;
-	unsigned dir;
-	bool symlink;
-};
-
-static int cmp_dirent_name(const void *a, const void *b)
-{
-	const struct dirent_name *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
-}
-
-static void names_free(struct dirent_name *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].name);
-	free(v);
-}
-
-struct sdh_unit_cache {
-	char *root;
-	char **search;
-	struct dirent_name *names;
-	size_t n;
-	char **alias_base; /* per name: base name of the fragment its alias chain ends at */
-	bool *resolved;    /* per name: alias_base computed (NULL there: chain broken) */
-};
-
-static void cache_clear(struct sdh_unit_cache *c)
-{
-	free(c->root);
-	strv_free(c->search);
-	names_free(c->names, c->n);
-	for (size_t i = 0; c->alias_base && i < c->n; i++)
-		free(c->alias_base[i]);
-	free(c->alias_base);
-	free(c->resolved);
-	*c = (struct sdh_unit_cache){ 0 };
-}
-
-int sdh_unit_cache_new(struct sdh_unit_cache **ret)
-{
-	if (!ret)
-		return -EINVAL;
-	*ret = calloc(1, sizeof(**ret));
-	return *ret ? 0 : -ENOMEM;
-}
-
-struct sdh_unit_cache *sdh_unit_cache_free(struct sdh_unit_cache *c)
-{
-	if (c) {
-		cache_clear(c);
-		free(c);
-	}
-	return NULL;
-}
-
-static bool strv_equal(char *const *a, char *const *b)
-{
-	for (; a && b && *a && *b; a++, b++)
-		if (!streq(*a, *b))
-			return false;
-	return (!a || !*a) && (!b || !*b);
-}
-
-/*
- * All valid unit names (regular files and symlinks) of the search path, sorted, each once with
- * the first directory that has it.
- */
-static int enumerate_names(struct loader *l, struct dirent_name **ret, size_t *ret_n)
-{
-	struct dirent_name *v = NULL;
-	size_t n = 0, alloc = 0, k = 0;
-	unsigned i = 0;
-
-	STRV_FOREACH(d, l->search) {
-		cleanup_free char *host = root_join(l->root, *d);
-		DIR *dir;
-		struct dirent *de;
-
-		if (!host)
-			goto oom;
-		dir = opendir(host);
-		i++;
-		if (!dir)
-			continue;
-		while ((de = readdir(dir))) {
-			bool link;
-
-			if (de->d_name[0] == '.' || !unit_name_is_valid(de->d_name, UNIT_NAME_ANY))
-				continue;
-			if (de->d_type == DT_UNKNOWN) {
-				struct stat st;
-
-				if (fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-					continue;
-				link = S_ISLNK(st.st_mode);
-				if (!link && !S_ISREG(st.st_mode))
-					continue;
-			} else if (de->d_type == DT_LNK || de->d_type == DT_REG)
-				link = de->d_type == DT_LNK;
-			else
-				continue;
-			if (n == alloc) {
-				size_t na = MAX(alloc * 2, (size_t)64);
-				struct dirent_name *nv = realloc(v, na * sizeof(*nv));
-
-				if (!nv) {
-					closedir(dir);
-					goto oom;
-				}
-				v = nv;
-				alloc = na;
-			}
-			v[n] = (struct dirent_name){ strdup(de->d_name), i - 1, link };
-			if (!v[n].name) {
-				closedir(dir);
-				goto oom;
-			}
-			n++;
-		}
-		closedir(dir);
-	}
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_dirent_name);
-	for (size_t j = 0; j < n; j++) {
-		if (k > 0 && streq(v[k - 1].name, v[j].name)) {
-			free(v[j].name);
-			continue;
-		}
-		v[k++] = v[j];
-	}
-	*ret = v;
-	*ret_n = k;
-	return 0;
-oom:
-	names_free(v, n);
-	return -ENOMEM;
-}
-
 int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char ***ret)
 {
-	struct loader l = { .root = normalize_root(opts ? opts->root : NULL) };
+	cleanup_attr(sdh_unit_cache_freep) struct sdh_unit_cache *own = NULL;
 	cleanup_strv char **search = NULL, **out = NULL;
-	struct dirent_name *v = NULL;
+	struct sdh_unit_cache *c;
 	size_t n = 0;
 	int r;
 
@@ -455,22 +671,76 @@ int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char 
 	r = sdh_unit_search_path(opts, &search);
 	if (r < 0)
 		return r;
-	l.search = search;
-	r = enumerate_names(&l, &v, &n);
+	c = opts->cache;
+	if (!c) {
+		r = sdh_unit_cache_new(&own);
+		if (r < 0)
+			return r;
+		c = own;
+	}
+	r = cache_prepare(c, normalize_root(opts->root), search);
 	if (r < 0)
 		return r;
-	for (size_t i = 0; i < n; i++) {
-		if (!isempty(suffix) && !endswith(v[i].name, suffix))
-			continue;
-		if (strv_extend(&out, v[i].name) < 0) {
-			names_free(v, n);
-			return -ENOMEM;
-		}
-	}
-	names_free(v, n);
-	if (!out && !(out = calloc(1, sizeof(char *))))
+	out = calloc(c->n + 1, sizeof(char *));
+	if (!out)
 		return -ENOMEM;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!isempty(suffix) && !endswith(c->names[i].name, suffix))
+			continue;
+		out[n] = strdup(c->names[i].name);
+		if (!out[n++])
+			return -ENOMEM;
+	}
 	*ret = TAKE_PTR(out);
+	return 0;
+}
+
+static int cmp_alias_key(const void *a, const void *b)
+{
+	const struct alias_key *x = a, *y = b;
+	int c = strcmp(x->base, y->base);
+
+	return c ? c : (x->name > y->name) - (x->name < y->name);
+}
+
+/*
+ * Where every name of the search path leads: a file to itself, an alias to the base name of the
+ * fragment its chain ends at (broken chains nowhere).  Other units' broken links are not this
+ * unit's problem: they are resolved silently.
+ */
+static int cache_index_aliases(struct loader *l)
+{
+	struct sdh_unit_cache *c = l->cache;
+	struct loader quiet = *l;
+	size_t k = 0;
+	int r;
+
+	quiet.diags = NULL;
+	c->alias_base = calloc(MAX(c->n, (size_t)1), sizeof(char *));
+	c->keys = calloc(MAX(c->n, (size_t)1), sizeof(*c->keys));
+	if (!c->alias_base || !c->keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->n; i++) {
+		cleanup_free char *dst = NULL;
+
+		if (!c->names[i].symlink) {
+			c->keys[k++] = (struct alias_key){ c->names[i].name, i };
+			continue;
+		}
+		r = ids_map_get(&quiet, c->names[i].name, &dst);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			continue;
+		c->alias_base[i] = strdup(path_basename(dst));
+		if (!c->alias_base[i])
+			return -ENOMEM;
+		c->keys[k++] = (struct alias_key){ c->alias_base[i], i };
+	}
+	if (k)
+		qsort(c->keys, k, sizeof(*c->keys), cmp_alias_key);
+	c->n_keys = k;
+	c->indexed = true;
 	return 0;
 }
 
@@ -482,129 +752,78 @@ int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char 
 static int collect_aliases(struct loader *l, const char *fragment, const char *instance,
 			   char ***names)
 {
+	struct sdh_unit_cache *c = l->cache;
 	const char *base = path_basename(fragment);
 	const char *suffix = unit_name_suffix(base);
-	struct loader quiet = *l;
-	struct dirent_name *v = NULL;
-	size_t n = 0;
+	size_t lo = 0, hi;
 	int r;
 
-	struct sdh_unit_cache *c = l->cache;
-
-	/* Other units' broken links are not this unit's problem: resolve them silently. */
-	quiet.diags = NULL;
-	l = &quiet;
-	if (c && !(streq_ptr(c->root, l->root) && strv_equal(c->search, l->search))) {
-		cache_clear(c);
-		if ((l->root && !(c->root = strdup(l->root))) ||
-		    !(c->search = strv_copy(l->search)))
-			return -ENOMEM;
-		r = enumerate_names(l, &c->names, &c->n);
-		if (r < 0)
-			return r;
-		c->alias_base = calloc(MAX(c->n, (size_t)1), sizeof(char *));
-		c->resolved = calloc(MAX(c->n, (size_t)1), sizeof(bool));
-		if (!c->alias_base || !c->resolved)
-			return -ENOMEM;
-	}
-	if (c) {
-		v = c->names;
-		n = c->n;
-	} else {
-		r = enumerate_names(l, &v, &n);
+	if (!c->indexed) {
+		r = cache_index_aliases(l);
 		if (r < 0)
 			return r;
 	}
-	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *dst = NULL, *name = NULL, *inst = NULL;
-		int kind = unit_name_classify(v[i].name);
+	/* The first key not below BASE. */
+	hi = c->n_keys;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (!streq(unit_name_suffix(v[i].name), suffix))
+		if (strcmp(c->keys[mid].base, base) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t j = lo; j < c->n_keys && streq(c->keys[j].base, base); j++) {
+		const char *v = c->names[c->keys[j].name].name;
+		cleanup_free char *name = NULL, *inst = NULL;
+		int kind = unit_name_classify(v);
+
+		if (!streq_ptr(unit_name_suffix(v), suffix))
 			continue;
-		if (!v[i].symlink) {
-			/* A file is only ever its own name. */
-			if (!streq(v[i].name, base))
-				continue;
-		} else if (c && c->resolved[i]) {
-			if (!c->alias_base[i] || !streq(c->alias_base[i], base))
-				continue;
-		} else {
-			r = ids_map_get(l, v[i].name, &dst);
-			if (r == -ENOMEM)
-				goto out;
-			if (c) {
-				c->resolved[i] = true;
-				if (r >= 0 && !(c->alias_base[i] = strdup(path_basename(dst)))) {
-					r = -ENOMEM;
-					goto out;
-				}
-			}
-			if (r < 0 || !streq(path_basename(dst), base))
-				continue;
-		}
 		if (kind == UNIT_NAME_TEMPLATE) {
 			if (!instance)
 				continue;
-			r = unit_name_replace_instance(v[i].name, instance, &name);
+			r = unit_name_replace_instance(v, instance, &name);
 			if (r == -ENOMEM)
-				goto out;
+				return r;
 			if (r < 0)
 				continue;
 		} else if (kind == UNIT_NAME_INSTANCE) {
-			r = unit_name_to_instance(v[i].name, &inst);
+			r = unit_name_to_instance(v, &inst);
 			if (r < 0)
-				goto out;
+				return r;
 			if (!streq_ptr(inst, instance))
 				continue;
-			name = strdup(v[i].name);
+			name = strdup(v);
 		} else {
 			if (instance)
 				continue;
-			name = strdup(v[i].name);
+			name = strdup(v);
 		}
-		if (!name) {
-			r = -ENOMEM;
-			goto out;
-		}
-		if (!strv_contains(*names, name) && strv_consume(names, TAKE_PTR(name)) < 0) {
-			r = -ENOMEM;
-			goto out;
-		}
+		if (!name)
+			return -ENOMEM;
+		if (!strv_contains(*names, name) && strv_consume(names, TAKE_PTR(name)) < 0)
+			return -ENOMEM;
 	}
-	r = 0;
-out:
-	if (!c)
-		names_free(v, n);
-	return r;
+	return 0;
 }
 
 /* --- Drop-ins. --- */
 
-/* systemd's unit_file_find_dirs() for one search directory. */
-static int find_dropin_dirs(struct loader *l, const char *search_dir, const char *name,
-			    char ***dirs)
+/*
+ * The names whose ".d" directories hold drop-ins for NAME (systemd's unit_file_find_dirs()), in
+ * the order they are looked at in each search directory: NAME, its template, then for
+ * "a-b-c.service" the prefixes "a-b-.service" and "a-.service" (each with the instance).
+ */
+static int dropin_names(const char *name, char ***names)
 {
-	cleanup_free char *d = NULL, *chased = NULL, *prefix = NULL, *instance = NULL,
-			  *built = NULL;
+	cleanup_free char *prefix = NULL, *instance = NULL, *built = NULL;
 	int kind, r;
 	bool chopped = false;
 	char *dash;
 
-	if (asprintf(&d, "%s/%s.d", search_dir, name) < 0)
+	if (strv_extend(names, name) < 0)
 		return -ENOMEM;
-	r = chase_in_root(l->root, d, 0, &chased);
-	if (r == -ENOMEM)
-		return r;
-	if (r >= 0) {
-		cleanup_free char *host = root_join(l->root, chased);
-		struct stat st;
-
-		if (!host)
-			return -ENOMEM;
-		if (stat(host, &st) >= 0 && S_ISDIR(st.st_mode) &&
-		    strv_consume(dirs, TAKE_PTR(chased)) < 0)
-			return -ENOMEM;
-	}
 	if (unit_type_from_string(name) >= 0)
 		return 0; /* the type-wide "service.d" has no template or prefixes */
 	kind = unit_name_classify(name);
@@ -614,11 +833,10 @@ static int find_dropin_dirs(struct loader *l, const char *search_dir, const char
 		r = unit_name_template(name, &template);
 		if (r < 0)
 			return r;
-		r = find_dropin_dirs(l, search_dir, template, dirs);
+		r = dropin_names(template, names);
 		if (r < 0)
 			return r;
 	}
-	/* "a-b-c.service" also reads "a-b-.service.d", then (recursively) "a-.service.d". */
 	r = unit_name_to_prefix(name, &prefix);
 	if (r < 0)
 		return r;
@@ -650,7 +868,42 @@ static int find_dropin_dirs(struct loader *l, const char *search_dir, const char
 		return r;
 	if (r < 0)
 		return 0;
-	return find_dropin_dirs(l, search_dir, built, dirs);
+	return dropin_names(built, names);
+}
+
+/* Append search directory I's "NAME.d" to DIRS if it is a directory (chased inside the root). */
+static int find_dropin_dir(struct loader *l, size_t i, const char *name, char ***dirs)
+{
+	const struct search_dir *sd = &l->cache->dirs[i];
+	cleanup_free char *d = NULL, *chased = NULL, *host = NULL;
+	char dname[UNIT_NAME_MAX + sizeof(".d")];
+	size_t len = strlen(name);
+	struct stat st;
+	int r;
+
+	if (len <= UNIT_NAME_MAX) {
+		memcpy(dname, name, len);
+		memcpy(dname + len, ".d", sizeof(".d"));
+		switch (cache_lookup(l->cache, sd->in_root, dname)) {
+		case ENTRY_DIR: return strv_consume(dirs, path_join(sd->chased, dname));
+		case ENTRY_LINK:
+		case ENTRY_UNKNOWN: break; /* ask the file system */
+		default: return 0;
+		}
+	}
+	if (asprintf(&d, "%s/%s.d", l->search[i], name) < 0)
+		return -ENOMEM;
+	r = chase_in_root(l->root, d, 0, &chased);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	host = root_join(l->root, chased);
+	if (!host)
+		return -ENOMEM;
+	if (stat(host, &st) >= 0 && S_ISDIR(st.st_mode) && strv_consume(dirs, TAKE_PTR(chased)) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 struct dropin {
@@ -748,22 +1001,35 @@ out:
 	return r;
 }
 
+/* Every drop-in directory of NAME in every search directory, in systemd's order. */
+static int find_dropin_dirs(struct loader *l, const char *name, char ***dirs)
+{
+	cleanup_strv char **names = NULL;
+	int r;
+
+	r = dropin_names(name, &names);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; l->search[i]; i++)
+		STRV_FOREACH(n, names)
+			if ((r = find_dropin_dir(l, i, *n, dirs)) < 0)
+				return r;
+	return 0;
+}
+
 /* systemd's unit_file_find_dropin_paths(): the unit's id, its aliases, then "<type>.d". */
 static int find_dropins(struct loader *l, const char *id, char **aliases, char ***ret)
 {
 	cleanup_strv char **dirs = NULL;
 	int r;
 
-	STRV_FOREACH(p, l->search)
-		if ((r = find_dropin_dirs(l, *p, id, &dirs)) < 0)
-			return r;
+	if ((r = find_dropin_dirs(l, id, &dirs)) < 0)
+		return r;
 	STRV_FOREACH(a, aliases)
-		STRV_FOREACH(p, l->search)
-			if ((r = find_dropin_dirs(l, *p, *a, &dirs)) < 0)
-				return r;
-	STRV_FOREACH(p, l->search)
-		if ((r = find_dropin_dirs(l, *p, unit_name_suffix(id), &dirs)) < 0)
+		if ((r = find_dropin_dirs(l, *a, &dirs)) < 0)
 			return r;
+	if ((r = find_dropin_dirs(l, unit_name_suffix(id), &dirs)) < 0)
+		return r;
 	return list_dropins(l, dirs, ret);
 }
 
@@ -789,6 +1055,27 @@ struct sdh_unit *sdh_unit_free(struct sdh_unit *u)
 
 DEFINE_CLEANUP_FUNC(struct sdh_unit *, sdh_unit_free, sdh_unit_freep)
 
+/*
+ * chase_in_root() of PATH, from the cache when PATH is a plain file right in a search directory
+ * (a fragment): the directory's resolution is known, the file's name needs no following.
+ */
+static int chase_unit_file(struct loader *l, const char *path, char **ret)
+{
+	for (size_t i = 0; l->search[i]; i++) {
+		const struct search_dir *sd = &l->cache->dirs[i];
+		const char *tail = path_startswith(path, l->search[i]);
+
+		if (!tail || !*tail || strchr(tail, '/'))
+			continue;
+		if (cache_lookup(l->cache, sd->in_root, tail) == ENTRY_FILE) {
+			*ret = path_join(sd->chased, tail);
+			return *ret ? 0 : -ENOMEM;
+		}
+		break;
+	}
+	return chase_in_root(l->root, path, 0, ret);
+}
+
 /* Read a file of the unit (inside the root); masked: a /dev/null link or an empty file. */
 static int read_unit_file(struct loader *l, const char *path, char **ret, size_t *ret_len,
 			  bool *ret_masked)
@@ -797,7 +1084,7 @@ static int read_unit_file(struct loader *l, const char *path, char **ret, size_t
 	int r;
 
 	*ret_masked = false;
-	r = chase_in_root(l->root, path, 0, &chased);
+	r = chase_unit_file(l, path, &chased);
 	if (r < 0)
 		return r;
 	if (streq(chased, "/dev/null")) {
@@ -868,6 +1155,7 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 	cleanup_attr(sdh_unit_freep) struct sdh_unit *u = NULL;
 	cleanup_strv char **search = NULL, **names = NULL;
 	cleanup_free char *fragment = NULL;
+	cleanup_attr(sdh_unit_cache_freep) struct sdh_unit_cache *own = NULL;
 	struct loader l;
 	int kind, r;
 
@@ -886,6 +1174,17 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 		.diags = diags,
 		.cache = opts->cache,
 	};
+	/* Without a cache from the caller, one for this load (it reads what a load needs anyway).
+	 */
+	if (!l.cache) {
+		r = sdh_unit_cache_new(&own);
+		if (r < 0)
+			return r;
+		l.cache = own;
+	}
+	r = cache_prepare(l.cache, l.root, l.search);
+	if (r < 0)
+		return r;
 
 	u = calloc(1, sizeof(*u));
 	if (!u)
