@@ -141,15 +141,18 @@ $(BUILD)/fuzz/%-replay: fuzz/%.c fuzz/fuzz-main.c $(LIB)
 
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(EXTRA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LIBS) $(EXTRA_LIBS)
 
 check-build: $(BIN) $(TEST_BINS) $(HELPER_BINS) $(FUZZ_REPLAY)
 
 check: check-build
 	BUILD=$(BUILD) tests/run.sh
 
+# The library is instrumented too (fuzzer-no-link), or libFuzzer sees no coverage inside it.
 fuzz:
-	$(MAKE) CC=clang BUILD=$(BUILD)-fuzz $(patsubst $(BUILD)/%,$(BUILD)-fuzz/%,$(FUZZ_BINS))
+	$(MAKE) CC=clang BUILD=$(BUILD)-fuzz SANITIZE=address,undefined \
+		EXTRA_CFLAGS="$(EXTRA_CFLAGS) -fsanitize=fuzzer-no-link" \
+		$(patsubst $(BUILD)/%,$(BUILD)-fuzz/%,$(FUZZ_BINS))
 
 bench: $(BIN)
 	@for b in bench/*; do [ -x "$$b" ] && BUILD=$(BUILD) "$$b"; done; true

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sdharden explain NAME...: what the knowledge base knows about a directive (`ProtectSystem=`),
- * a syscall group (`@mount`), a capability (`CAP_SYS_ADMIN`) or an address family (`AF_INET`).
+ * a syscall group (`@mount`), a capability (`CAP_SYS_ADMIN`), an address family (`AF_INET`) or
+ * a lint rule (`missing-rw-path`).
  */
 #include <getopt.h>
 #include <json-c/json.h>
@@ -16,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/log.h"
 #include "sdharden/kb.h"
+#include "sdharden/lint.h"
 
 static bool arg_expand;
 static bool arg_json;
@@ -24,7 +26,8 @@ static void help(void)
 {
 	printf("Usage: sdharden explain [OPTIONS] NAME...\n\n"
 	       "Explain a directive (ProtectSystem=), a syscall group (@mount), a capability\n"
-	       "(CAP_SYS_ADMIN) or an address family (AF_INET), for the chosen systemd version.\n\n"
+	       "(CAP_SYS_ADMIN), an address family (AF_INET) or a lint rule (missing-rw-path),\n"
+	       "for the chosen systemd version.\n\n"
 	       "  -e, --expand   list nested syscall groups' members instead of the group names\n"
 	       "  --json         machine-readable output\n"
 	       "  -h, --help     this help\n");
@@ -247,6 +250,34 @@ static int explain_family(const char *name, const struct sdh_cli *cli, json_obje
 	return 1;
 }
 
+static int explain_lint_rule(const char *name, const struct sdh_cli *cli, json_object *out)
+{
+	const struct sdh_lint_rule *rule = sdh_lint_rule_lookup(name);
+
+	(void)cli;
+	if (!rule)
+		return 0;
+	if (out) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "kind", json_object_new_string("lint-rule"));
+		json_object_object_add(o, "name", json_object_new_string(rule->id));
+		json_object_object_add(o, "severity", json_object_new_string(rule->severity));
+		json_object_object_add(o, "summary", json_object_new_string(rule->summary));
+		json_object_object_add(o, "rationale", json_object_new_string(rule->rationale));
+		json_object_object_add(o, "fix", json_object_new_string(rule->fix));
+		json_object_array_add(out, o);
+		return 1;
+	}
+	printf("%s (lint rule, %s)\n", rule->id, rule->severity);
+	printf("  catches:  %s\n", rule->summary);
+	printf("  why:      %s\n", rule->rationale);
+	printf("  fix:      %s\n", rule->fix);
+	printf("  disable:  '# sdharden: disable=%s' in the unit, or --disable=%s\n", rule->id,
+	       rule->id);
+	return 1;
+}
+
 int verb_explain(int argc, char *argv[], struct sdh_cli *cli)
 {
 	enum {
@@ -281,7 +312,8 @@ int verb_explain(int argc, char *argv[], struct sdh_cli *cli)
 		if (name[0] == '@')
 			r = explain_group(name, cli, out);
 		else if ((r = explain_capability(name, cli, out)) == 0 &&
-			 (r = explain_family(name, cli, out)) == 0)
+			 (r = explain_family(name, cli, out)) == 0 &&
+			 (r = explain_lint_rule(name, cli, out)) == 0)
 			r = explain_directive(name, cli, out);
 		if (r < 0) {
 			json_object_put(out);

@@ -37,3 +37,12 @@ assert_file_has_content "$WORK/err" "did you mean 'ProtectSystem='"
 expect_exit 2 "$SDH" explain
 expect_exit 2 "$SDH" explain --bogus
 expect_exit 2 "$SDH" --systemd=banana explain ProtectSystem
+
+# Lint rules: their texts come from data/lint-rules.tsv.
+expect_exit 0 "$SDH" explain missing-rw-path
+assert_file_has_content "$WORK/out" "^missing-rw-path \\(lint rule, (error|warning|info)\\)$"
+rationale=$(awk -F'\t' '$1 == "missing-rw-path" { print $4 }' "$TOP/data/lint-rules.tsv")
+[ -n "$rationale" ] || fail "no rationale column for missing-rw-path in data/lint-rules.tsv"
+grep -qF "  why:      $rationale" "$WORK/out" || fail "rationale not shown"
+expect_exit 0 "$SDH" explain --json nnp-breaks-setuid
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d[0]["kind"]=="lint-rule" and d[0]["fix"], d' "$WORK/out"
