@@ -69,7 +69,8 @@ KB_TABLES := \
 	checks_v252_38|data/security-checks-v252.38.tsv|sdh_check_row|$(KB_CHECK_FIELDS) \
 	checks_v262|data/security-checks-v262.tsv|sdh_check_row|$(KB_CHECK_FIELDS) \
 	lint_rules|data/lint-rules.tsv|sdh_lint_rule|id:s,severity:s,summary:s,rationale:s,fix:s|lint/lint-tables.h \
-	lint_deprecated|data/lint-deprecated.tsv|sdh_lint_deprecated|directive:s,replacement:S,note:s|lint/lint-tables.h
+	lint_deprecated|data/lint-deprecated.tsv|sdh_lint_deprecated|directive:s,replacement:S,note:s|lint/lint-tables.h \
+	lint_jits|data/jit-runtimes.tsv|sdh_lint_jit|prefix:s,runtime:s|lint/lint-tables.h
 
 kb_name = $(word 1,$(subst |, ,$(1)))
 kb_tsv = $(word 2,$(subst |, ,$(1)))

@@ -27,6 +27,7 @@
 #include "basic/string-util.h"
 #include "basic/strv.h"
 #include "lint/lint-internal.h"
+#include "lint/lint-tables.h"
 #include "sdharden/kb.h"
 
 #define CAP_BIT(n)          (UINT64_C(1) << (n))
@@ -949,38 +950,17 @@ static void rule_foreign_arch(struct lint_ctx *c)
 
 static const char *jit_name(const char *name)
 {
-	/* Runtimes that generate machine code at run time (name prefixes of binaries/libraries). */
-	static const char *const jits[] = {
-		"java",
-		"libjvm.so",
-		"node",
-		"nodejs",
-		"libnode.so",
-		"dotnet",
-		"libcoreclr",
-		"libclrjit",
-		"mono",
-		"libmono",
-		"luajit",
-		"libluajit",
-		"pypy",
-		"libpypy",
-		"qemu-system-",
-		"libv8.so",
-		"libmozjs",
-		"gjs",
-		"libjavascriptcoregtk",
-	};
 	const char *base = path_basename(name);
 
-	for (size_t i = 0; i < ELEMENTSOF(jits); i++) {
-		size_t l = strlen(jits[i]);
+	for (size_t i = 0; i < sdh_kb_lint_jits_count; i++) {
+		const char *jit = sdh_kb_lint_jits[i].prefix;
+		size_t l = strlen(jit);
 
 		/* Whole name, or prefix followed by a version/separator ("node18", "mono-sgen"). */
-		if (strncmp(base, jits[i], l) == 0 &&
-		    (base[l] == 0 || strchr("0123456789.-_", base[l]) || jits[i][l - 1] == '-' ||
-		     startswith(jits[i], "lib")))
-			return jits[i];
+		if (strncmp(base, jit, l) == 0 &&
+		    (base[l] == 0 || strchr("0123456789.-_", base[l]) || jit[l - 1] == '-' ||
+		     startswith(jit, "lib")))
+			return jit;
 	}
 	return NULL;
 }
