@@ -120,7 +120,10 @@ struct sdh_profile_meta {
 	char *arch;              /* "x86_64" */
 	char *started;           /* ISO 8601 UTC */
 	double duration;         /* seconds */
-	bool complete;           /* the traced processes all exited (not interrupted/timed out) */
+	bool complete;           /* the traced processes all exited, the cgroup emptied or the unit
+				  * stopped (not interrupted/timed out) */
+	bool traced;             /* at least one syscall was recorded: false means an empty profile
+				  * (nothing ran in the cgroup, the unit never exec'd, ...) */
 	int exit_status;         /* of the main process: exit code, or -1 */
 	int exit_signal;         /* killing signal, or 0 */
 	uint64_t processes;      /* processes seen */
@@ -202,7 +205,9 @@ struct sdh_record_options {
 	enum sdh_profile_backend backend;
 	char **command;           /* run this (argv), or: */
 	int pid;                  /* attach to this process tree (bpf only), or: */
-	const char *cgroup;       /* every process of this cgroup2 directory (bpf only) */
+	const char *cgroup;       /* every process of this cgroup2 directory (bpf only), or: */
+	const char *unit;         /* restart this unit of the system manager and follow it from
+				   * its first execve (bpf only); "nginx" means nginx.service */
 	double duration;          /* stop after this many seconds, 0: no limit */
 	const char *systemd;      /* systemd version for meta, NULL if unknown */
 	volatile const int *stop; /* set non-zero (from a signal handler) to stop */
@@ -213,9 +218,14 @@ struct sdh_record_options {
 
 /*
  * Record a profile.  Returns 0 with *ret set (meta says whether the run was complete), or
- * -ENOENT (command not found: meta not produced), -EPERM (no privilege for the backend),
- * -EOPNOTSUPP (backend not built), -ESRCH (no such pid/cgroup), other -errno.  Nothing traced
- * or created is left behind on any return.
+ * -ENOENT (command not found, or unit not loaded: meta not produced), -EPERM (no privilege
+ * for the backend), -EOPNOTSUPP (backend not built), -ESRCH (no such pid/cgroup), -ENOTCONN
+ * (--unit: no system manager reachable), -EACCES (--unit: restart refused), other -errno.
+ * Nothing traced or created is left behind on any return.
+ *
+ * Ends when: a command's processes have all exited; a --pid tree has; a --cgroup that has had
+ * processes is empty again (one empty at the start is waited for); a --unit is inactive or
+ * failed with no job pending; or on *stop / duration (then meta.complete is false).
  */
 int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **ret);
 /* Whether a backend can run here: 0, -EOPNOTSUPP (not built), -EPERM. */

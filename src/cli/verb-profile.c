@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * sdharden profile [-o FILE] [--backend=auto|bpf|seccomp] [--duration=SECS] -- COMMAND...
- * sdharden profile --pid=PID | --cgroup=PATH [-o FILE] [--duration=SECS]
+ * sdharden profile --unit=UNIT | --pid=PID | --cgroup=PATH [-o FILE] [--duration=SECS]
  * sdharden profile merge PROFILE... [-o FILE]
  * sdharden profile show PROFILE
  */
@@ -32,7 +32,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sdharden profile [OPTIONS] -- COMMAND [ARGS...]\n"
-		"       sdharden profile --pid=PID|--cgroup=PATH [OPTIONS]\n"
+		"       sdharden profile --unit=UNIT|--pid=PID|--cgroup=PATH [OPTIONS]\n"
 		"       sdharden profile merge PROFILE... [-o FILE]\n"
 		"       sdharden profile show PROFILE\n\n"
 		"Record the syscalls, capability checks, files, executables, sockets, devices\n"
@@ -40,8 +40,12 @@ static void usage(FILE *f)
 		"  -o, --output=FILE        write the profile here (default: stdout)\n"
 		"      --backend=BACKEND    auto (default: bpf if permitted), bpf or seccomp\n"
 		"      --duration=SECS      stop recording after SECS seconds\n"
-		"      --pid=PID            follow a running process and its new children (bpf)\n"
-		"      --cgroup=PATH        follow the processes of a cgroup2 directory (bpf)\n"
+		"      --unit=UNIT          restart UNIT (systemd) and follow it from its first\n"
+		"                           execve, ExecStartPre= to ExecStartPost= and every\n"
+		"                           child, until it stops (bpf)\n"
+		"      --pid=PID            follow a running process, its children and new ones (bpf)\n"
+		"      --cgroup=PATH        follow the processes of a cgroup2 directory, waiting\n"
+		"                           for some if it is empty, until it is empty again (bpf)\n"
 		"  -h, --help               this help\n");
 }
 
@@ -141,6 +145,7 @@ enum {
 	ARG_DURATION,
 	ARG_PID,
 	ARG_CGROUP,
+	ARG_UNIT,
 };
 
 static int parse_backend(const char *s, enum sdh_profile_backend *ret)
@@ -160,14 +165,24 @@ static int record_error(int r, const struct sdh_record_options *o)
 {
 	switch (r) {
 	case -ENOENT:
+		if (o->unit) {
+			log_error("unit not loaded: '%s'", o->unit);
+			return SDH_EXIT_FINDINGS;
+		}
 		if (o->command)
 			log_error("command not found: '%s'", o->command[0]);
 		else
 			log_error("no such process or cgroup: '%s'", o->cgroup ? o->cgroup : "pid");
 		return SDH_EXIT_USAGE;
 	case -ESRCH: log_error("no such process or cgroup to attach to"); return SDH_EXIT_USAGE;
-	case -EACCES:
 	case -ENOEXEC:
+		log_error_errno(r, "cannot execute '%s': %m", o->command ? o->command[0] : "?");
+		return SDH_EXIT_USAGE;
+	case -EACCES:
+		if (o->unit) {
+			log_error("permission denied: cannot restart unit '%s'", o->unit);
+			return SDH_EXIT_NOPERM;
+		}
 		log_error_errno(r, "cannot execute '%s': %m", o->command ? o->command[0] : "?");
 		return SDH_EXIT_USAGE;
 	case -EPERM:
@@ -177,9 +192,14 @@ static int record_error(int r, const struct sdh_record_options *o)
 				  ? "ptrace access"
 				  : "CAP_BPF and CAP_PERFMON (root)");
 		return SDH_EXIT_NOPERM;
+	case -ENOTCONN:
+		log_error("cannot profile unit '%s': no system manager reachable (systemd not "
+			  "running?)",
+			  o->unit ? o->unit : "?");
+		return SDH_EXIT_FINDINGS;
 	case -EOPNOTSUPP:
 		if (!o->command)
-			log_error("unsupported: --pid and --cgroup need the bpf back end");
+			log_error("unsupported: --unit, --pid and --cgroup need the bpf back end");
 		else
 			log_error("unsupported: the bpf back end is not built into this sdharden");
 		return SDH_EXIT_USAGE;
@@ -195,6 +215,7 @@ int verb_profile(int argc, char *argv[], struct sdh_cli *cli)
 		{ "duration", required_argument, NULL, ARG_DURATION },
 		{ "pid", required_argument, NULL, ARG_PID },
 		{ "cgroup", required_argument, NULL, ARG_CGROUP },
+		{ "unit", required_argument, NULL, ARG_UNIT },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -243,13 +264,14 @@ int verb_profile(int argc, char *argv[], struct sdh_cli *cli)
 			break;
 		}
 		case ARG_CGROUP: o.cgroup = optarg; break;
+		case ARG_UNIT: o.unit = optarg; break;
 		case 'h': usage(stdout); return SDH_EXIT_OK;
 		default: return SDH_EXIT_USAGE;
 		}
 	if (optind < argc)
 		o.command = argv + optind;
-	if (!!o.command + (o.pid > 0) + !!o.cgroup != 1) {
-		log_error("wrong arguments: give one of -- COMMAND, --pid or --cgroup");
+	if (!!o.command + (o.pid > 0) + !!o.cgroup + !!o.unit != 1) {
+		log_error("wrong arguments: give one of -- COMMAND, --unit, --pid or --cgroup");
 		return SDH_EXIT_USAGE;
 	}
 	if (cli->version) {
@@ -272,7 +294,9 @@ int verb_profile(int argc, char *argv[], struct sdh_cli *cli)
 		fputs("\r\033[K", stderr);
 	if (r < 0)
 		return record_error(r, &o);
-	if (!p->meta.complete)
+	if (!p->meta.traced)
+		log_warning("nothing was traced: the profile is empty");
+	else if (!p->meta.complete)
 		log_info("recording stopped before the traced processes ended");
 	ret = save(p, out);
 	sdh_profile_free(p);

@@ -5,9 +5,11 @@
 
 #	include "profile/tracer.h"
 
-static int bpf_init_stub(const struct sdh_record_options *o, struct tracer **ret)
+static int bpf_init_stub(const struct sdh_record_options *o, const struct trace_unit *unit,
+			 struct tracer **ret)
 {
 	(void)o;
+	(void)unit;
 	(void)ret;
 	return -EOPNOTSUPP;
 }

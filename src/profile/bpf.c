@@ -2,9 +2,11 @@
 /*
  * The "bpf" back end (kernel half: bpf/profile.bpf.c).  Syscall counts and capability checks
  * are aggregated in kernel maps and read once at the end; detailed syscalls, forks, execs and
- * exits arrive through a ring buffer.  The traced set is a map of thread group ids seeded with
+ * exits arrive through a ring buffer.  The traced set is a map of (global) thread group ids
+ * seeded by the kernel itself (a task iterator, so that it works in a pid namespace too) with
  * the launched child (before it may exec), the --pid process and its descendants, or the
- * processes of the --cgroup (plus, in the kernel, every process of it that calls execve).
+ * processes already in the --cgroup; the kernel adds every process of the cgroup, or of the
+ * --unit's cgroup, that calls execve, and every child of a traced process.
  *
  * Nothing outlives the tracer: the links and maps belong to the skeleton, which is destroyed
  * in free(), and the kernel drops them with our last file descriptor anyway.
@@ -56,6 +58,11 @@ struct tracer {
 	bool drain_cap_started;
 	struct timespec stop_time, last_check;
 	int cgroup_fd;
+	/*
+	 * --cgroup: it had processes (it ends when it is empty again): seen populated, or a
+	 * process of it traced, which also covers one that came and went between two looks.
+	 */
+	bool populated_seen;
 };
 
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -77,7 +84,21 @@ static double since(const struct timespec *t)
 
 static void bpf_free_op(struct tracer *t);
 
-static int bpf_init_op(const struct sdh_record_options *o, struct tracer **ret)
+/*
+ * The inode of our pid namespace, 0 for the initial one (4026531836, PROC_PID_INIT_INO) or
+ * when unknown: then the kernel's pids are ours.
+ */
+static uint32_t pidns_inum(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) < 0 || st.st_ino == 0xEFFFFFFCU)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
+
+static int bpf_init_op(const struct sdh_record_options *o, const struct trace_unit *unit,
+		       struct tracer **ret)
 {
 	struct tracer *t;
 	int r;
@@ -106,6 +127,18 @@ static int bpf_init_op(const struct sdh_record_options *o, struct tracer **ret)
 		/* A cgroup2 directory's inode number is its cgroup id. */
 		t->skel->rodata->target_cgroup = st.st_ino;
 	}
+	if (unit) {
+		if (strlen(unit->cgroup) >= sizeof(t->skel->rodata->target_unit)) {
+			r = -ENAMETOOLONG;
+			goto fail;
+		}
+		memcpy((char *)t->skel->rodata->target_unit, unit->cgroup,
+		       strlen(unit->cgroup) + 1);
+		t->skel->rodata->target_parent = unit->parent_id;
+	}
+	t->skel->rodata->ns_inum = pidns_inum();
+	/* The seeding iterator runs on demand (seed_pass()), not at attach. */
+	bpf_program__set_autoattach(t->skel->progs.seed, false);
 	r = profile_bpf__load(t->skel);
 	if (r < 0) {
 		r = r == -EACCES ? -EPERM : r;
@@ -152,90 +185,65 @@ static void live_remove(struct tracer *t, pid_t pid)
 		}
 }
 
-static int trace_pid(struct tracer *t, pid_t pid)
+/*
+ * One pass of the kernel's seeding iterator (bpf/profile.bpf.c `seed`) in MODE: it adds the
+ * processes asked for to the traced set and tells us their pids, in our namespace.
+ */
+static int seed_pass(struct tracer *t, uint32_t mode, uint32_t pid)
 {
-	uint32_t key = (uint32_t)pid;
-	uint8_t one = 1;
+	struct bpf_link *link;
+	cleanup_fd int fd = -1;
+	unsigned char buf[1024];
+	size_t have = 0;
+	ssize_t n;
+	int r = 0;
 
-	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.traced), &key, &one, BPF_ANY) < 0)
+	t->skel->bss->seed_mode = mode;
+	t->skel->bss->seed_pid = pid;
+	link = bpf_program__attach_iter(t->skel->progs.seed, NULL);
+	if (!link)
 		return -errno;
-	return live_add(t, pid);
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* A stream of u32s; a read may in principle end inside one, so carry the rest over. */
+	while ((n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		size_t i;
+
+		have += (size_t)n;
+		for (i = 0; i + sizeof(uint32_t) <= have; i += sizeof(uint32_t)) {
+			uint32_t v;
+
+			memcpy(&v, buf + i, sizeof(v));
+			r = live_add(t, (pid_t)v);
+			if (r < 0)
+				goto out;
+		}
+		memmove(buf, buf + i, have - i);
+		have -= i;
+	}
+	if (n < 0)
+		r = -errno;
+out:
+	t->skel->bss->seed_mode = 0;
+	bpf_link__destroy(link);
+	return r;
 }
 
-/* PID and its descendants already running (/proc/PID/task/TID/children). */
-static int trace_tree(struct tracer *t, pid_t pid, unsigned depth)
+/* PID (in our namespace) and its descendants: -ESRCH when there is no such process. */
+static int seed_tree(struct tracer *t, pid_t pid)
 {
-	char path[64];
-	DIR *d;
-	struct dirent *de;
 	int r;
 
-	r = trace_pid(t, pid);
-	if (r < 0 || depth > 64)
-		return r;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		char cpath[384];
-		FILE *f;
-		int child;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(cpath, sizeof(cpath), "/proc/%d/task/%s/children", (int)pid, de->d_name);
-		f = fopen(cpath, "re");
-		if (!f)
-			continue;
-		while (fscanf(f, "%d", &child) == 1)
-			if (child > 0 && (r = trace_tree(t, child, depth + 1)) < 0)
-				break;
-		fclose(f);
-		if (r < 0)
-			break;
-	}
-	closedir(d);
-	return r;
-}
-
-/* Every process in the cgroup subtree at DIRFD. */
-static int trace_cgroup(struct tracer *t, int dirfd)
-{
-	cleanup_fd int fd = openat(dirfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
-	DIR *d;
-	struct dirent *de;
-	FILE *f;
-	int pid, r = 0, dfd;
-
-	if (fd < 0)
-		return -errno;
-	f = fdopen(TAKE_FD(fd), "re");
-	if (!f)
-		return -errno;
-	while (r >= 0 && fscanf(f, "%d", &pid) == 1)
-		r = trace_pid(t, pid);
-	fclose(f);
+	t->skel->bss->seed_tgid = 0;
+	r = seed_pass(t, TEV_SEED_FIND, (uint32_t)pid);
 	if (r < 0)
 		return r;
-	dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return 0;
-	}
-	while (r >= 0 && (de = readdir(d))) {
-		cleanup_fd int sub = -1;
-
-		if (de->d_type != DT_DIR || de->d_name[0] == '.')
-			continue;
-		sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (sub >= 0)
-			r = trace_cgroup(t, sub);
-	}
-	closedir(d);
-	return r;
+	if (!t->skel->bss->seed_tgid)
+		return -ESRCH;
+	return seed_pass(t, TEV_SEED_TREE, 0);
 }
 
 static int on_ring_event(void *ctx, void *data, size_t size)
@@ -280,7 +288,7 @@ static int bpf_start_op(struct tracer *t, pid_t *ret_pid)
 		if (r < 0)
 			return r;
 		/* In the traced set before it runs a single instruction of the command. */
-		r = trace_pid(t, t->main);
+		r = seed_tree(t, t->main);
 		if (r < 0)
 			return r;
 		r = trace_child_release(t->ctl);
@@ -296,31 +304,32 @@ static int bpf_start_op(struct tracer *t, pid_t *ret_pid)
 		}
 		*ret_pid = t->main;
 	} else if (t->o->pid > 0) {
-		if (kill(t->o->pid, 0) < 0 && errno == ESRCH)
-			return -ESRCH;
-		r = trace_tree(t, t->o->pid, 0);
+		r = seed_tree(t, t->o->pid);
 		if (r < 0)
 			return r;
-	} else {
-		r = trace_cgroup(t, t->cgroup_fd);
+	} else if (t->o->cgroup) {
+		r = seed_pass(t, TEV_SEED_CGROUP, 0);
 		if (r < 0)
 			return r;
+		t->populated_seen = t->n_live > 0;
 	}
+	/* --unit: nothing to seed, the kernel adopts the unit's processes at their execve. */
 	clock_gettime(CLOCK_MONOTONIC, &t->last_check);
 	return 0;
 }
 
-static bool cgroup_populated(struct tracer *t)
+/* Whether the cgroup (subtree) has processes: 1, 0, or -1 once it has been removed. */
+static int cgroup_populated(struct tracer *t)
 {
 	cleanup_fd int fd = openat(t->cgroup_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
 	char buf[256];
 	ssize_t n;
 
 	if (fd < 0)
-		return false; /* removed */
+		return -1;
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n <= 0)
-		return false;
+		return -1;
 	buf[n] = 0;
 	return !strstr(buf, "populated 0");
 }
@@ -394,9 +403,10 @@ static int bpf_next_event(struct tracer *t, struct tev_event *ev, int timeout_ms
 				t->q_head = 0;
 			if (ev->type == TEV_FORK)
 				(void)live_add(t, (pid_t)ev->child);
-			else if (ev->type == TEV_EXEC)
+			else if (ev->type == TEV_EXEC) {
 				(void)live_add(t, (pid_t)ev->pid);
-			else if (ev->type == TEV_EXIT)
+				t->populated_seen = true;
+			} else if (ev->type == TEV_EXIT)
 				live_remove(t, (pid_t)ev->pid);
 			return 1;
 		}
@@ -414,18 +424,27 @@ static int bpf_next_event(struct tracer *t, struct tev_event *ev, int timeout_ms
 			return r;
 		if (t->q_len)
 			continue;
-		/* Finished: the ring buffer is empty and nothing traced is left (or we stop). */
+		/*
+		 * Finished: the ring buffer is empty and nothing traced is left (or we stop).  A
+		 * cgroup empty at the start is waited for; it ends once it has had processes and
+		 * is empty again.  A unit ends when record.c says so (stop()).
+		 */
+		if (t->o->cgroup && since(&t->last_check) > 0.25) {
+			int populated = cgroup_populated(t);
+
+			clock_gettime(CLOCK_MONOTONIC, &t->last_check);
+			if (populated > 0)
+				t->populated_seen = true;
+			else if (t->populated_seen || populated < 0)
+				t->stopping = true; /* a removed cgroup never comes back */
+		}
 		if ((t->o->command && t->main_exited && t->n_live == 0) ||
-		    (t->o->pid > 0 && t->n_live == 0) ||
-		    (t->o->cgroup && since(&t->last_check) > 0.5 && !cgroup_populated(t)) ||
-		    (t->stopping && !t->o->command)) {
+		    (t->o->pid > 0 && t->n_live == 0) || (t->stopping && !t->o->command)) {
 			(void)ring_buffer__consume(t->rb);
 			if (!t->q_len)
 				t->done = true;
 			continue;
 		}
-		if (t->o->cgroup && since(&t->last_check) > 0.5)
-			clock_gettime(CLOCK_MONOTONIC, &t->last_check);
 		if (r == -EINTR || r == 0)
 			return -EAGAIN;
 	}

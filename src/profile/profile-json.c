@@ -78,6 +78,7 @@ static int meta_to_json(const struct sdh_profile_meta *m, json_object **ret)
 	    (r = add_str(o, "unit", m->unit)) < 0 || (r = add_str(o, "started", m->started)) < 0 ||
 	    (r = add(o, "duration", json_object_new_double(m->duration))) < 0 ||
 	    (r = add(o, "complete", json_object_new_boolean(m->complete))) < 0 ||
+	    (r = add(o, "traced", json_object_new_boolean(m->traced))) < 0 ||
 	    (r = add_int(o, "exit_status", m->exit_status)) < 0 ||
 	    (r = add_int(o, "exit_signal", m->exit_signal)) < 0 ||
 	    (r = add_u64(o, "processes", m->processes)) < 0 ||
@@ -357,6 +358,7 @@ static int parse_meta(json_object *o, struct sdh_profile_meta *m)
 	    (r = get_str(o, "unit", true, &m->unit)) < 0 ||
 	    (r = get_str(o, "started", true, &m->started)) < 0 ||
 	    (r = get_bool(o, "complete", &m->complete)) < 0 ||
+	    (r = get_bool(o, "traced", &m->traced)) < 0 ||
 	    (r = get_u64(o, "processes", &m->processes)) < 0 ||
 	    (r = get_u64(o, "events", &m->events)) < 0 || (r = get_u64(o, "lost", &m->lost)) < 0 ||
 	    (r = get_uint(o, "merged", UINT32_MAX, &m->merged)) < 0 ||
@@ -618,6 +620,11 @@ int sdh_profile_parse(const char *text, size_t len, struct sdh_profile **ret)
 		sdh_profile_free(p);
 		return r;
 	}
+	/* "traced" came later in version 1: without it, any recorded syscall says so. */
+	if (!json_object_object_get_ex(json_object_object_get_ex(root, "meta", &v) ? v : NULL,
+				       "traced", NULL))
+		for (size_t i = 0; i < p->n_syscalls && !p->meta.traced; i++)
+			p->meta.traced = p->syscalls[i].count > 0;
 	sdh_profile_sort(p);
 	*ret = p;
 	return 0;
@@ -674,6 +681,8 @@ int sdh_profile_show(const struct sdh_profile *p, FILE *f)
 	else if (m->exit_status >= 0)
 		fprintf(f, ", exit status %d", m->exit_status);
 	fprintf(f, ", %" PRIu64 " processes\n", m->processes);
+	if (!m->traced)
+		fprintf(f, "Warning:      nothing was traced: an empty profile\n");
 	if (m->lost)
 		fprintf(f, "Warning:      %" PRIu64 " events lost\n", m->lost);
 

@@ -710,6 +710,7 @@ int sdh_profile_merge(struct sdh_profile *dst, const struct sdh_profile *src)
 	if (!fresh && m->merged == 0)
 		m->merged = 1;
 	m->merged += src->meta.merged ? src->meta.merged : 1;
+	m->traced = m->traced || src->meta.traced;
 	m->duration += src->meta.duration;
 	m->processes += src->meta.processes;
 	m->events += src->meta.events;

@@ -64,10 +64,12 @@ static double since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-static int seccomp_init_op(const struct sdh_record_options *o, struct tracer **ret)
+static int seccomp_init_op(const struct sdh_record_options *o, const struct trace_unit *unit,
+			   struct tracer **ret)
 {
 	struct tracer *t;
 
+	(void)unit;
 	if (!o->command || !o->command[0])
 		return -EOPNOTSUPP; /* attaching needs the bpf back end */
 	t = calloc(1, sizeof(*t));

@@ -11,6 +11,7 @@
 
 #include "basic/macro.h"
 #include "basic/strv.h"
+#include "profile/manager.h"
 #include "profile/summarize.h"
 #include "profile/tracer.h"
 
@@ -38,7 +39,10 @@ static int meta_init(struct sdh_profile_meta *m, const struct sdh_record_options
 	m->backend = strdup(ops->name);
 	m->syscall_method = strdup(ops->syscall_method);
 	m->capability_method = strdup(ops->capability_method);
-	m->target = strdup(o->command ? "command" : o->pid > 0 ? "pid" : "cgroup");
+	m->target = strdup(o->command   ? "command"
+			   : o->pid > 0 ? "pid"
+			   : o->unit    ? "unit"
+					: "cgroup");
 	if (o->command && !(m->command = strv_copy(o->command)))
 		return -ENOMEM;
 	if (uname(&u) == 0) {
@@ -65,7 +69,7 @@ int sdh_profile_backend_available(enum sdh_profile_backend b)
 	if (b == SDH_PROFILE_BACKEND_SECCOMP)
 		return 0;
 	/* init of the bpf back end loads and verifies the programs: the real test. */
-	r = ops->init(&o, &t);
+	r = ops->init(&o, NULL, &t);
 	if (r >= 0)
 		ops->free(t);
 	return r;
@@ -77,15 +81,27 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 	struct sdh_profile *p = NULL;
 	struct summarizer *s = NULL;
 	struct tracer *t = NULL;
-	struct timespec start, last;
+	struct manager_unit *unit = NULL;
+	struct trace_unit tu;
+	struct timespec start, last, polled;
 	struct tev_event *ev = NULL;
-	bool stopped = false;
+	bool stopped = false, unit_ended = false;
 	pid_t main_pid = -1;
 	char cwd[4096];
-	int r, status;
+	int r, status, unit_status = -1, unit_signal = 0;
 
-	if (!o->command && o->pid <= 0 && !o->cgroup)
+	if (!o || !ret || !!o->command + (o->pid > 0) + !!o->cgroup + !!o->unit != 1)
 		return -EINVAL;
+	if (o->unit) {
+		/* Before anything is loaded: a unit that is not loaded leaves nothing behind. */
+		if (o->backend == SDH_PROFILE_BACKEND_SECCOMP)
+			return -EOPNOTSUPP;
+		r = manager_unit_open(o->unit, &unit);
+		if (r < 0)
+			return r;
+		tu = (struct trace_unit){ .cgroup = manager_unit_id(unit),
+					  .parent_id = manager_unit_parent_cgroup(unit) };
+	}
 	if (o->backend == SDH_PROFILE_BACKEND_AUTO)
 		ops = ops_for(sdh_profile_backend_available(SDH_PROFILE_BACKEND_BPF) >= 0
 				      ? SDH_PROFILE_BACKEND_BPF
@@ -102,17 +118,27 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 	r = meta_init(&p->meta, o, ops);
 	if (r < 0)
 		goto finish;
+	if (unit && !(p->meta.unit = strdup(manager_unit_id(unit)))) {
+		r = -ENOMEM;
+		goto finish;
+	}
 	r = summarizer_new(p, &s);
 	if (r < 0)
 		goto finish;
-	r = ops->init(o, &t);
+	r = ops->init(o, unit ? &tu : NULL, &t);
 	if (r < 0)
 		goto finish;
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	last = start;
+	last = polled = start;
 	r = ops->start(t, &main_pid);
 	if (r < 0)
 		goto finish;
+	if (unit) {
+		/* Attached: the unit's processes are adopted from their execve on. */
+		r = manager_unit_restart(unit);
+		if (r < 0)
+			goto finish;
+	}
 	if (main_pid > 0) {
 		r = summarizer_add_process(s, main_pid, getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
 		if (r < 0)
@@ -129,12 +155,26 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 				goto finish;
 		} else if (r != -EAGAIN)
 			goto finish;
-		if (!stopped && ((o->stop && *o->stop) ||
-				 (o->duration > 0 && elapsed(&start) >= o->duration))) {
+		if (!stopped && !unit_ended &&
+		    ((o->stop && *o->stop) ||
+		     (o->duration > 0 && elapsed(&start) >= o->duration))) {
 			stopped = true;
 			r = ops->stop(t);
 			if (r < 0)
 				goto finish;
+		}
+		if (unit && !stopped && !unit_ended && elapsed(&polled) >= 0.2) {
+			clock_gettime(CLOCK_MONOTONIC, &polled);
+			r = manager_unit_running(unit, &unit_status, &unit_signal);
+			if (r < 0)
+				goto finish;
+			if (r == 0) {
+				/* The unit stopped by itself: a complete run. */
+				unit_ended = true;
+				r = ops->stop(t);
+				if (r < 0)
+					goto finish;
+			}
 		}
 		if (o->progress && elapsed(&last) >= 0.2) {
 			clock_gettime(CLOCK_MONOTONIC, &last);
@@ -150,7 +190,14 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 		p->meta.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		p->meta.exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
-	p->meta.complete = !stopped && r >= 0;
+	if (unit_ended) {
+		p->meta.exit_status = unit_status;
+		p->meta.exit_signal = unit_signal;
+	}
+	/* Without a launched command there is no main status: the end itself says it all. */
+	p->meta.complete = !stopped && (o->command ? r >= 0 : true);
+	for (size_t i = 0; i < p->n_syscalls && !p->meta.traced; i++)
+		p->meta.traced = p->syscalls[i].count > 0;
 	if (ops->lost)
 		p->meta.lost = ops->lost(t);
 	sdh_profile_sort(p);
@@ -160,6 +207,7 @@ finish:
 	if (t)
 		ops->free(t);
 	summarizer_free(s);
+	manager_unit_free(unit);
 	sdh_profile_free(p);
 	free(ev);
 	return r;

@@ -38,6 +38,14 @@ enum {
 	TEV_CAP,         /* aggregated: cap checked `count` times during syscall nr, granted? */
 };
 
+/* What the seeding iterator adds to the traced set (bpf back end: `seed_mode`). */
+enum {
+	TEV_SEED_NONE,
+	TEV_SEED_FIND,   /* nothing: finds the global id of seed_pid (tracer's namespace) */
+	TEV_SEED_TREE,   /* seed_tgid (global) and its descendants */
+	TEV_SEED_CGROUP, /* the processes of target_cgroup and below */
+};
+
 /* Argument indexes are stored + 1 so that 0 means "none". */
 struct tev_spec {
 	tev_u8 str[2];     /* NUL-terminated strings (paths) */

@@ -14,6 +14,7 @@
  */
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "profile/trace-event.h"
@@ -21,9 +22,21 @@
 
 struct tracer;
 
+/*
+ * --unit: what to adopt at execve, resolved through the system manager by record.c: the unit's
+ * cgroup name ("nginx.service") and the cgroup id of its slice (0 when the slice has no cgroup
+ * yet: then the name alone decides).
+ */
+struct trace_unit {
+	const char *cgroup;
+	uint64_t parent_id;
+};
+
 struct tracer_ops {
 	const char *name;
-	int (*init)(const struct sdh_record_options *o, struct tracer **ret);
+	/* UNIT is NULL unless o->unit is set. */
+	int (*init)(const struct sdh_record_options *o, const struct trace_unit *unit,
+		    struct tracer **ret);
 	/* Launch o->command (or attach).  *ret_pid: the main process, for the exit status. */
 	int (*start)(struct tracer *t, pid_t *ret_pid);
 	int (*next_event)(struct tracer *t, struct tev_event *ev, int timeout_ms);

@@ -8,6 +8,12 @@
  * (user space fills `specs`) go further: their arguments are copied at entry into `pending`,
  * completed with the result at exit and sent through the ring buffer.  Capability checks are
  * aggregated in a hash keyed by (cap, syscall in progress, granted).
+ *
+ * The traced set is keyed by global thread group ids, which only the kernel knows when the
+ * tracer runs in a pid namespace (inside a container): so user space never names a process to
+ * this map itself.  The task iterator `seed` adds what user space asks for (a pid of ITS
+ * namespace and the descendants, or the members of a cgroup), and the pids in events are
+ * translated into the tracer's namespace (ns_inum) so that user space can read /proc.
  */
 #include "vmlinux.h"
 
@@ -21,6 +27,20 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* cgroup mode: adopt processes of this cgroup (id = inode of its directory) at execve. */
 const volatile __u64 target_cgroup = 0;
+/*
+ * unit mode: adopt at execve the tasks of a cgroup named target_unit ("nginx.service") whose
+ * parent cgroup has the id target_parent (0: any parent).  By name, because systemd creates
+ * the unit's cgroup anew when it starts the unit, after we are loaded.
+ */
+const volatile char target_unit[256] = {};
+const volatile __u64 target_parent = 0;
+/* The inode of the tracer's pid namespace, 0 when it is the initial one (no translation). */
+const volatile __u32 ns_inum = 0;
+
+/* Seeding (the `seed` iterator): what user space asks for before each pass. */
+__u32 seed_mode = 0;
+__u32 seed_pid = 0;  /* SEED_FIND: a thread group id in the tracer's namespace */
+__u32 seed_tgid = 0; /* SEED_FIND result, SEED_TREE input: the global id */
 
 __u64 lost = 0;
 
@@ -82,6 +102,48 @@ static __always_inline bool is_traced(__u32 tgid)
 	return bpf_map_lookup_elem(&traced, &tgid) != NULL;
 }
 
+/* The number of PID in the tracer's pid namespace, 0 when not visible there. */
+static __always_inline __u32 ns_nr(struct pid *pid)
+{
+	unsigned int level;
+
+	if (!pid)
+		return 0;
+	level = BPF_CORE_READ(pid, level);
+	for (unsigned int i = 0; i < 8; i++) {
+		if (i > level)
+			break;
+		if (BPF_CORE_READ(pid, numbers[i].ns, ns.inum) == ns_inum)
+			return (__u32)BPF_CORE_READ(pid, numbers[i].nr);
+	}
+	return 0;
+}
+
+/* Thread group id and thread id of T as the tracer sees them. */
+static __always_inline void ids_of(struct task_struct *t, __u32 *tgid, __u32 *tid)
+{
+	if (!ns_inum) {
+		*tgid = BPF_CORE_READ(t, tgid);
+		*tid = BPF_CORE_READ(t, pid);
+		return;
+	}
+	*tgid = ns_nr(BPF_CORE_READ(t, group_leader, thread_pid));
+	*tid = ns_nr(BPF_CORE_READ(t, thread_pid));
+}
+
+static __always_inline void current_ids(__u32 *tgid, __u32 *tid)
+{
+	__u64 pid_tgid;
+
+	if (ns_inum) {
+		ids_of(bpf_get_current_task_btf(), tgid, tid);
+		return;
+	}
+	pid_tgid = bpf_get_current_pid_tgid();
+	*tgid = pid_tgid >> 32;
+	*tid = (__u32)pid_tgid;
+}
+
 static __always_inline void emit(struct tev_event *ev)
 {
 	if (bpf_ringbuf_output(&events, ev, sizeof(*ev), 0) < 0)
@@ -128,8 +190,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	if (!ev)
 		return 0;
 	ev->type = TEV_SYSCALL;
-	ev->pid = tgid;
-	ev->tid = tid;
+	current_ids(&ev->pid, &ev->tid);
 	ev->child = 0;
 	ev->nr = id;
 	ev->ret = 0;
@@ -194,7 +255,8 @@ int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
 	return 0;
 }
 
-static __always_inline void emit_small(__u32 type, __u32 pid, __u32 child, __s32 status)
+/* An event about the current task (the parent, for a fork). */
+static __always_inline void emit_small(__u32 type, __u32 child, __s32 status)
 {
 	struct tev_event *ev;
 	__u32 zero = 0;
@@ -203,8 +265,8 @@ static __always_inline void emit_small(__u32 type, __u32 pid, __u32 child, __s32
 	if (!ev)
 		return;
 	ev->type = type;
-	ev->pid = pid;
-	ev->tid = pid;
+	current_ids(&ev->pid, &ev->tid);
+	ev->tid = ev->pid;
 	ev->child = child;
 	ev->nr = -1;
 	ev->status = status;
@@ -221,8 +283,45 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (ptgid == ctgid || !is_traced(ptgid))
 		return 0;
 	bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
-	emit_small(TEV_FORK, ptgid, ctgid, 0);
+	if (ns_inum)
+		ctgid = ns_nr(BPF_CORE_READ(child, thread_pid));
+	emit_small(TEV_FORK, ctgid, 0);
 	return 0;
+}
+
+/* Whether the cgroup of task P, or one of its 4 nearest ancestors, is the unit's. */
+static __always_inline bool in_target_unit(struct task_struct *p)
+{
+	struct cgroup *cg, *parent;
+	char name[256];
+
+	if (!target_unit[0])
+		return false;
+	cg = BPF_CORE_READ(p, cgroups, dfl_cgrp);
+	/* Sub-cgroups too: a unit with Delegate= runs its processes below its own cgroup. */
+	for (int i = 0; i < 4 && cg; i++) {
+		parent = (struct cgroup *)BPF_CORE_READ(cg, self.parent);
+		if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(cg, kn, name)) >
+			    0 &&
+		    bpf_strncmp(name, sizeof(name), (const char *)target_unit) == 0 &&
+		    (!target_parent || (parent && BPF_CORE_READ(parent, kn, id) == target_parent)))
+			return true;
+		cg = parent;
+	}
+	return false;
+}
+
+/* Whether task P's cgroup is target_cgroup or below it. */
+static __always_inline bool task_in_cgroup(struct task_struct *p)
+{
+	struct cgroup *cg = BPF_CORE_READ(p, cgroups, dfl_cgrp);
+
+	for (int i = 0; i < 32 && cg; i++) {
+		if (BPF_CORE_READ(cg, kn, id) == target_cgroup)
+			return true;
+		cg = (struct cgroup *)BPF_CORE_READ(cg, self.parent);
+	}
+	return false;
 }
 
 static __always_inline bool in_target_cgroup(void)
@@ -260,11 +359,36 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		ev->counted = 2;
 	}
 	if (!is_traced(tgid)) {
-		if (!in_target_cgroup())
+		__u32 zero = 0;
+
+		if (!in_target_cgroup() && !in_target_unit(p))
 			return 0;
 		bpf_map_update_elem(&traced, &tgid, &one, BPF_ANY);
+		emit_small(TEV_EXEC, 0, 0);
+		/*
+		 * Adopted at this execve, whose entry we did not see: the execve itself as a
+		 * detailed, counted event, so that the first executable is in the profile.
+		 */
+		ev = bpf_map_lookup_elem(&scratch, &zero);
+		if (!ev)
+			return 0;
+		ev->type = TEV_SYSCALL;
+		current_ids(&ev->pid, &ev->tid);
+		ev->child = 0;
+		ev->nr = 59; /* execve: bprm->filename is the path as given, or /dev/fd/N/... */
+		ev->ret = 0;
+		ev->counted = 1;
+		for (unsigned i = 0; i < 6; i++)
+			ev->args[i] = 0;
+		ev->args[0] = (__u64)-100; /* AT_FDCWD */
+		ev->len[1] = 0;
+		long n = bpf_probe_read_kernel_str(ev->str[0], TEV_STR_MAX,
+						   BPF_CORE_READ(bprm, filename));
+		ev->len[0] = n > 0 ? (__u32)n : 0;
+		emit(ev);
+		return 0;
 	}
-	emit_small(TEV_EXEC, tgid, 0, 0);
+	emit_small(TEV_EXEC, 0, 0);
 	return 0;
 }
 
@@ -280,7 +404,54 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&traced, &tgid);
-	emit_small(TEV_EXIT, tgid, 0, p->exit_code);
+	emit_small(TEV_EXIT, 0, p->exit_code);
+	return 0;
+}
+
+/*
+ * Seeding: one pass over every task, run by user space reading an iterator of this program
+ * (bpf_iter_create).  Each process added to `traced` is written to the iterator's output as
+ * its pid in the tracer's namespace (u32), so that user space knows what it follows.
+ */
+SEC("iter/task")
+int seed(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task, *a;
+	__u32 tgid, nstgid, nstid;
+	bool match = false;
+	__u8 one = 1;
+
+	if (!t || t->pid != t->tgid) /* group leaders only: the set holds processes */
+		return 0;
+	tgid = t->tgid;
+	ids_of(t, &nstgid, &nstid);
+	switch (seed_mode) {
+	case TEV_SEED_FIND:
+		if (nstgid == seed_pid)
+			seed_tgid = tgid;
+		return 0;
+	case TEV_SEED_TREE:
+		/* T or one of its ancestors (up to 64 generations) is the seed. */
+		a = t;
+		for (int i = 0; i < 64 && a; i++) {
+			__u32 at = BPF_CORE_READ(a, tgid);
+
+			if (at == seed_tgid) {
+				match = true;
+				break;
+			}
+			if (at <= 1)
+				break;
+			a = BPF_CORE_READ(a, real_parent);
+		}
+		break;
+	case TEV_SEED_CGROUP: match = target_cgroup && task_in_cgroup(t); break;
+	default: return 0;
+	}
+	if (!match || !nstgid)
+		return 0;
+	bpf_map_update_elem(&traced, &tgid, &one, BPF_ANY);
+	bpf_seq_write(ctx->meta->seq, &nstgid, sizeof(nstgid));
 	return 0;
 }
 
