@@ -60,6 +60,7 @@ struct item {
 	struct sdh_settings *settings;
 	struct sdh_score *score;
 	bool failed;
+	bool quiet; /* the overview of every unit: a masked or missing name is not an error */
 };
 
 static void help(void)
@@ -302,6 +303,12 @@ static int load_item(const struct sdh_cli *cli, const struct args *a, struct ite
 		sdh_diags_release(&diags);
 		return log_error_errno(r, "cannot load '%s': %m", arg);
 	}
+	if (it->quiet && (it->unit->load_state == SDH_LOAD_MASKED ||
+			  it->unit->load_state == SDH_LOAD_NOT_FOUND)) {
+		sdh_diags_release(&diags);
+		it->failed = true;
+		return 0;
+	}
 	switch (it->unit->load_state) {
 	case SDH_LOAD_MASKED:
 		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
@@ -332,6 +339,51 @@ static int load_item(const struct sdh_cli *cli, const struct args *a, struct ite
 	}
 	sdh_diags_release(&diags);
 	return 0;
+}
+
+static int cmp_item_id(const void *x, const void *y)
+{
+	const struct item *a = x, *b = y;
+
+	/* Units that did not load go last; the others by the id systemd reports (strcmp). */
+	if (a->failed != b->failed)
+		return a->failed - b->failed;
+	if (a->failed)
+		return 0;
+	return strcmp(a->unit->id, b->unit->id);
+}
+
+static void item_release(struct item *it)
+{
+	free(it->name);
+	sdh_unit_free(it->unit);
+	sdh_settings_free(it->settings);
+	sdh_score_free(it->score);
+	*it = (struct item){ 0 };
+}
+
+/*
+ * The overview of every unit lists each loaded unit once under its id, sorted, as systemd's
+ * overview of the manager's units does: aliases (autovt@.service -> getty@.service) would
+ * otherwise be scored twice, and masked names are not units.  Returns the new count.
+ */
+static size_t overview_items(struct item *v, size_t n)
+{
+	size_t k = 0;
+
+	qsort(v, n, sizeof(*v), cmp_item_id);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].failed || (k > 0 && streq(v[k - 1].unit->id, v[i].unit->id))) {
+			item_release(&v[i]);
+			continue;
+		}
+		if (k != i) {
+			v[k] = v[i];
+			v[i] = (struct item){ 0 };
+		}
+		k++;
+	}
+	return k;
 }
 
 static void items_free(struct item *v, size_t n)
@@ -451,6 +503,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 
 	/* Load everything first (errors come first, as in systemd), then score in order. */
 	for (size_t i = 0; i < n; i++) {
+		items[i].quiet = overview_only && !a.online;
 		r = load_item(cli, &a, &items[i], overview_only ? all[i] : argv[optind + i]);
 		if (r < 0) {
 			ret = SDH_EXIT_INTERNAL;
@@ -459,6 +512,8 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 		if (items[i].failed && !overview_only)
 			ret = SDH_EXIT_FINDINGS;
 	}
+	if (overview_only && !a.online)
+		n = overview_items(items, n);
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 

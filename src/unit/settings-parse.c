@@ -31,6 +31,7 @@ struct ctx {
 	/* service_verify() inputs */
 	unsigned n_exec_start, n_exec_stop;
 	bool success_action, type_oneshot, type_dbus, bus_name, restart_bad, pam, kill_ok;
+	bool type_set;       /* Type= given; else systemd picks one (service_add_extras()) */
 	bool filter_created; /* SystemCallFilter= map exists (first non-empty assignment seen) */
 };
 
@@ -924,6 +925,15 @@ static void track_service(struct ctx *c, const char *key)
 	else if (streq(key, "ExecStop"))
 		c->n_exec_stop = isempty(v) ? 0 : c->n_exec_stop + 1;
 	else if (streq(key, "Type")) {
+		static const char *const types[] = { "simple", "exec",   "forking",       "oneshot",
+						     "dbus",   "notify", "notify-reload", "idle" };
+		bool known = isempty(v);
+
+		for (size_t i = 0; i < ELEMENTSOF(types); i++)
+			known = known || streq(v, types[i]);
+		if (!known)
+			return; /* systemd warns and keeps the previous type */
+		c->type_set = !isempty(v);
 		c->type_oneshot = streq(v, "oneshot");
 		c->type_dbus = streq(v, "dbus");
 	} else if (streq(key, "BusName"))
@@ -939,6 +949,12 @@ static void track_service(struct ctx *c, const char *key)
 static int verify_service(struct ctx *c)
 {
 	c->a = NULL;
+	/* Without Type=, systemd picks dbus (BusName=), simple (ExecStart=) or oneshot, before it
+	 * verifies the service (service_add_extras() runs before service_verify()). */
+	if (!c->type_set) {
+		c->type_dbus = c->bus_name;
+		c->type_oneshot = !c->bus_name && c->n_exec_start == 0;
+	}
 	if (c->n_exec_start == 0 && c->n_exec_stop == 0 && !c->success_action)
 		return fatal(
 			c,
