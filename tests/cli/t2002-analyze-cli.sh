@@ -55,9 +55,12 @@ assert_file_has_content "$WORK/out" "for tmpl@root.service: 9.6"
 expect_exit 1 a base.service hard.service masked.service
 assert_file_has_content "$WORK/out" "^UNIT +EXPOSURE PREDICATE HAPPY$"
 assert_file_has_content "$WORK/out" "^hard.service +[0-9]\.[0-9] [A-Z]+ +:-."
-# No unit: the overview of every service (masked ones left out).
+# No unit: the overview of every service, each unit once under its id, sorted (the alias
+# alias.service is base.service; masked ones left out, silently).
 expect_exit 0 a
-assert_streq "$(grep -c 'service' "$WORK/out")" 4
+assert_streq "$(grep -c 'service' "$WORK/out")" 3
+assert_streq "$(grep -o '^[a-z@]*\.service' "$WORK/out" | tr '\n' ' ')" "base.service hard.service tmpl@test.service "
+assert_file_lacks_content "$WORK/err" "masked"
 assert_file_lacks_content "$WORK/out" "NAME"
 
 # JSON: one unit -> its rows; several -> objects with unit, exposure, predicate, checks.
