@@ -57,6 +57,11 @@ static bool grow(struct strbuf *sb, size_t extra)
 	return true;
 }
 
+void strbuf_reserve(struct strbuf *sb, size_t extra)
+{
+	(void)grow(sb, extra);
+}
+
 void strbuf_add(struct strbuf *sb, const void *data, size_t len)
 {
 	if (!grow(sb, len))
@@ -71,9 +76,18 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 	strbuf_add(sb, s, strlen(s));
 }
 
-void strbuf_addc(struct strbuf *sb, char c)
+void strbuf_addc_slow(struct strbuf *sb, char c)
 {
 	strbuf_add(sb, &c, 1);
+}
+
+void strbuf_addchars(struct strbuf *sb, char c, size_t n)
+{
+	if (!grow(sb, n))
+		return;
+	memset(sb->buf + sb->len, c, n);
+	sb->len += n;
+	sb->buf[sb->len] = 0;
 }
 
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)

@@ -32,9 +32,13 @@ void strbuf_release(struct strbuf *sb);
 /* Hand the buffer to the caller (heap, NUL-terminated; never NULL unless OOM) and reset SB. */
 char *strbuf_detach(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
+/* Make room for EXTRA more bytes, so that many small appends do not reallocate. */
+void strbuf_reserve(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
-void strbuf_addc(struct strbuf *sb, char c);
+/* Append N copies of C (padding). */
+void strbuf_addchars(struct strbuf *sb, char c, size_t n);
+void strbuf_addc_slow(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) printf_attr(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) printf_attr(2, 0);
 /* Append S escaped for a JSON string body (no surrounding quotes). */
@@ -42,6 +46,17 @@ void strbuf_add_json_escaped(struct strbuf *sb, const char *s);
 static inline int strbuf_error(const struct strbuf *sb)
 {
 	return sb->oom ? -ENOMEM : 0;
+}
+
+/* Inline: renderers append single characters by the million. */
+static inline void strbuf_addc(struct strbuf *sb, char c)
+{
+	if (sb->oom || sb->len + 2 > sb->alloc) {
+		strbuf_addc_slow(sb, c);
+		return;
+	}
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = 0;
 }
 
 static inline void strbuf_releasep(struct strbuf *sb)

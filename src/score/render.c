@@ -58,11 +58,11 @@ void sdh_render_options_from_env(unsigned version, struct sdh_render_options *re
 }
 
 /* Display width: one column per code point, two for the emoji smileys (U+1F300 and up). */
-static size_t width(const char *s)
+static size_t width(const char *s, size_t len)
 {
 	size_t w = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s, *e = p + len; p < e; p++) {
 		if ((*p & 0xc0) == 0x80)
 			continue;
 		w += *p >= 0xf0 ? 2 : 1;
@@ -70,18 +70,45 @@ static size_t width(const char *s)
 	return w;
 }
 
+/* "%u.%u" of X / 10, X % 10 without printf (it is called for every row of every table). */
+static void fmt_tenths(char buf[static 16], unsigned x)
+{
+	char tmp[16];
+	size_t n = 0, k = 0;
+
+	tmp[n++] = (char)('0' + x % 10);
+	tmp[n++] = '.';
+	x /= 10;
+	do {
+		tmp[n++] = (char)('0' + x % 10);
+		x /= 10;
+	} while (x);
+	while (n)
+		buf[k++] = tmp[--n];
+	buf[k] = 0;
+}
+
+struct cell {
+	const char *s; /* NULL = empty cell; borrowed (or in the table's scratch) */
+	size_t len, width;
+};
+
+/*
+ * The cells borrow their strings: rows, descriptions and check names outlive the rendering, so
+ * nothing is copied but the numbers formatted for the table (into scratch, one slot per cell).
+ */
 struct table {
 	size_t n_cols, n_rows; /* rows include the header */
-	char **cells;          /* n_rows * n_cols, NULL = empty cell */
+	struct cell *cells;    /* n_rows * n_cols */
 	bool *right;           /* per column */
+	char (*scratch)[32];   /* per cell, allocated on first use */
 };
 
 static void table_free(struct table *t)
 {
-	for (size_t i = 0; i < t->n_cols * t->n_rows; i++)
-		free(t->cells[i]);
 	free(t->cells);
 	free(t->right);
+	free(t->scratch);
 }
 
 static int table_init(struct table *t, size_t cols, size_t rows)
@@ -92,12 +119,28 @@ static int table_init(struct table *t, size_t cols, size_t rows)
 	return t->cells && t->right ? 0 : -ENOMEM;
 }
 
-static int table_set(struct table *t, size_t row, size_t col, const char *s)
+/* S must outlive the table. */
+static void table_set(struct table *t, size_t row, size_t col, const char *s)
 {
+	struct cell *c = &t->cells[row * t->n_cols + col];
+
 	if (!s)
-		return 0;
-	t->cells[row * t->n_cols + col] = strdup(s);
-	return t->cells[row * t->n_cols + col] ? 0 : -ENOMEM;
+		return;
+	c->s = s;
+	c->len = strlen(s);
+	c->width = width(s, c->len);
+}
+
+/* A copy of S (shorter than 32 bytes: a number) in the cell's scratch slot. */
+static int table_set_copy(struct table *t, size_t row, size_t col, const char *s)
+{
+	size_t i = row * t->n_cols + col;
+
+	if (!t->scratch && !(t->scratch = malloc(t->n_cols * t->n_rows * sizeof(*t->scratch))))
+		return -ENOMEM;
+	(void)snprintf(t->scratch[i], sizeof(t->scratch[i]), "%s", s);
+	table_set(t, row, col, t->scratch[i]);
+	return 0;
 }
 
 /*
@@ -107,57 +150,72 @@ static int table_set(struct table *t, size_t row, size_t col, const char *s)
 static void table_render(const struct table *t, struct strbuf *sb)
 {
 	cleanup_free size_t *w = calloc(t->n_cols, sizeof(*w));
+	size_t total = 0, line = 0;
 
 	if (!w) {
 		sb->oom = true;
 		return;
 	}
-	for (size_t r = 0; r < t->n_rows; r++)
-		for (size_t c = 0; c < t->n_cols; c++)
-			w[c] = MAX(w[c], width(strempty(t->cells[r * t->n_cols + c])));
+	for (size_t i = 0; i < t->n_rows * t->n_cols; i++) {
+		w[i % t->n_cols] = MAX(w[i % t->n_cols], t->cells[i].width);
+		total += t->cells[i].len;
+	}
+	for (size_t c = 0; c < t->n_cols; c++)
+		line += w[c] + 1;
+	/* The text plus at most every column's padding and separator on every line. */
+	strbuf_reserve(sb, total + t->n_rows * line);
 	for (size_t r = 0; r < t->n_rows; r++) {
+		const struct cell *row = &t->cells[r * t->n_cols];
+
 		for (size_t c = 0; c < t->n_cols; c++) {
-			const char *cell = strempty(t->cells[r * t->n_cols + c]);
-			size_t pad = w[c] - width(cell);
+			const struct cell *cell = &row[c];
+			size_t pad = w[c] - cell->width;
 			bool last = c + 1 == t->n_cols;
 
 			if (c > 0)
 				strbuf_addc(sb, ' ');
-			if (last && !*cell)
+			if (last && cell->len == 0)
 				break;
 			if (t->right[c] && r > 0)
-				for (size_t i = 0; i < pad; i++)
-					strbuf_addc(sb, ' ');
-			strbuf_adds(sb, cell);
+				strbuf_addchars(sb, ' ', pad);
+			strbuf_add(sb, cell->s, cell->len);
 			if ((!t->right[c] || r == 0) && !last)
-				for (size_t i = 0; i < pad; i++)
-					strbuf_addc(sb, ' ');
+				strbuf_addchars(sb, ' ', pad);
 		}
 		/* Trailing blanks of a left-aligned last cell are stripped. */
-		if (!t->right[t->n_cols - 1] && t->cells[r * t->n_cols + t->n_cols - 1])
+		if (!t->right[t->n_cols - 1] && row[t->n_cols - 1].s)
 			while (sb->len > 0 && sb->buf[sb->len - 1] == ' ')
 				sb->buf[--sb->len] = 0;
 		strbuf_addc(sb, '\n');
 	}
 }
 
-static void fmt_tenths(char buf[static 16], unsigned x)
+static void add_summary(struct strbuf *sb, const struct sdh_score *sc,
+			const struct sdh_render_options *o)
 {
-	(void)snprintf(buf, 16, "%u.%u", x / 10, x % 10);
+	char num[16];
+
+	fmt_tenths(num, sc->exposure);
+	strbuf_adds(sb, o->utf8 ? GLYPH_ARROW : "->");
+	strbuf_adds(sb, " Overall exposure level for ");
+	strbuf_adds(sb, sc->id);
+	strbuf_adds(sb, ": ");
+	strbuf_adds(sb, num);
+	strbuf_addc(sb, ' ');
+	strbuf_adds(sb, sdh_exposure_predicate(sc->exposure));
+	strbuf_addc(sb, ' ');
+	strbuf_adds(sb, sdh_exposure_smiley(sc->exposure, o->emoji));
+	strbuf_addc(sb, '\n');
 }
 
 char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_render_options *o)
 {
-	char *r = NULL;
-	char num[16];
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
 
-	fmt_tenths(num, sc->exposure);
-	if (asprintf(&r, "%s Overall exposure level for %s: %s %s %s\n",
-		     o->utf8 ? GLYPH_ARROW : "->", sc->id, num,
-		     sdh_exposure_predicate(sc->exposure),
-		     sdh_exposure_smiley(sc->exposure, o->emoji)) < 0)
+	add_summary(&sb, sc, o);
+	if (strbuf_error(&sb))
 		return NULL;
-	return r;
+	return strbuf_detach(&sb);
 }
 
 static int details_table(const struct sdh_score *sc, const struct sdh_render_options *o,
@@ -172,9 +230,7 @@ static int details_table(const struct sdh_score *sc, const struct sdh_render_opt
 	if (r < 0)
 		return r;
 	for (size_t c = 0; c < cols; c++) {
-		r = table_set(t, 0, c, o->debug ? head_debug[c] : head[c]);
-		if (r < 0)
-			return r;
+		table_set(t, 0, c, o->debug ? head_debug[c] : head[c]);
 		t->right[c] = c >= 3;
 	}
 	for (size_t i = 0; i < sc->n_rows; i++) {
@@ -182,30 +238,30 @@ static int details_table(const struct sdh_score *sc, const struct sdh_render_opt
 		const char *mark = row->set < 0 ? " "
 				   : row->set   ? (o->utf8 ? GLYPH_CHECK : "+")
 						: (o->utf8 ? GLYPH_CROSS : "-");
-		char num[16], n1[32], n2[32], n3[32];
+		char num[16], n[32];
 		size_t c = 0;
 
-		if (row->has_exposure)
-			fmt_tenths(num, row->exposure);
-		r = table_set(t, i + 1, c++, mark);
-		if (r >= 0)
-			r = table_set(t, i + 1, c++, row->check->name);
-		if (r >= 0)
-			r = table_set(t, i + 1, c++, row->description);
-		if (r >= 0 && o->debug) {
-			(void)snprintf(n1, sizeof(n1), "%llu", (unsigned long long)row->weight);
-			(void)snprintf(n2, sizeof(n2), "%llu", (unsigned long long)row->badness);
-			(void)snprintf(n3, sizeof(n3), "%llu", (unsigned long long)row->range);
-			r = table_set(t, i + 1, c++, n1);
+		table_set(t, i + 1, c++, mark);
+		table_set(t, i + 1, c++, row->check->name);
+		table_set(t, i + 1, c++, row->description);
+		if (o->debug) {
+			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->weight);
+			r = table_set_copy(t, i + 1, c++, n);
+			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->badness);
 			if (r >= 0)
-				r = table_set(t, i + 1, c++, n2);
+				r = table_set_copy(t, i + 1, c++, n);
+			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->range);
 			if (r >= 0)
-				r = table_set(t, i + 1, c++, n3);
+				r = table_set_copy(t, i + 1, c++, n);
+			if (r < 0)
+				return r;
 		}
-		if (r >= 0)
-			r = table_set(t, i + 1, c, row->has_exposure ? num : NULL);
-		if (r < 0)
-			return r;
+		if (row->has_exposure) {
+			fmt_tenths(num, row->exposure);
+			r = table_set_copy(t, i + 1, c, num);
+			if (r < 0)
+				return r;
+		}
 	}
 	return 0;
 }
@@ -213,17 +269,16 @@ static int details_table(const struct sdh_score *sc, const struct sdh_render_opt
 char *sdh_score_format_text(const struct sdh_score *sc, const struct sdh_render_options *o)
 {
 	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	cleanup_free char *summary = sdh_score_format_summary(sc, o);
 	struct table t;
 	int r = details_table(sc, o, &t);
 
-	if (r >= 0 && summary) {
+	if (r >= 0) {
 		table_render(&t, &sb);
 		strbuf_addc(&sb, '\n');
-		strbuf_adds(&sb, summary);
+		add_summary(&sb, sc, o);
 	}
 	table_free(&t);
-	if (r < 0 || !summary || strbuf_error(&sb))
+	if (r < 0 || strbuf_error(&sb))
 		return NULL;
 	return strbuf_detach(&sb);
 }
@@ -350,20 +405,17 @@ char *sdh_score_format_overview(struct sdh_score *const *v, size_t n,
 	int r = table_init(&t, 4, n + 1);
 
 	for (size_t c = 0; r >= 0 && c < 4; c++)
-		r = table_set(&t, 0, c, head[c]);
+		table_set(&t, 0, c, head[c]);
 	if (r >= 0)
 		t.right[1] = true;
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		char num[16];
 
 		fmt_tenths(num, v[i]->exposure);
-		r = table_set(&t, i + 1, 0, v[i]->id);
-		if (r >= 0)
-			r = table_set(&t, i + 1, 1, num);
-		if (r >= 0)
-			r = table_set(&t, i + 1, 2, sdh_exposure_predicate(v[i]->exposure));
-		if (r >= 0)
-			r = table_set(&t, i + 1, 3, sdh_exposure_smiley(v[i]->exposure, o->emoji));
+		table_set(&t, i + 1, 0, v[i]->id);
+		r = table_set_copy(&t, i + 1, 1, num);
+		table_set(&t, i + 1, 2, sdh_exposure_predicate(v[i]->exposure));
+		table_set(&t, i + 1, 3, sdh_exposure_smiley(v[i]->exposure, o->emoji));
 	}
 	if (r >= 0)
 		table_render(&t, &sb);
