@@ -419,7 +419,13 @@ static int bpf_next_event(struct tracer *t, struct tev_event *ev, int timeout_ms
 		if (t->stopping && t->o->command && since(&t->stop_time) > 2.0)
 			send_kill(t, SIGKILL);
 
-		r = ring_buffer__poll(t->rb, t->q_len ? 0 : MIN(timeout_ms, 50));
+		/*
+		 * The kernel side does not wake us per event (profile.bpf.c emit()): wait a
+		 * little, then take whatever is there.
+		 */
+		r = ring_buffer__poll(t->rb, t->q_len ? 0 : MIN(timeout_ms, 10));
+		if (r == 0)
+			r = ring_buffer__consume(t->rb);
 		if (r < 0 && r != -EINTR)
 			return r;
 		if (t->q_len)

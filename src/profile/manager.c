@@ -260,5 +260,13 @@ int manager_unit_running(struct manager_unit *u, int *ret_status, int *ret_signa
 		else if (code == 2 || code == 3)
 			*ret_signal = (int)status;
 	}
+	/* No main process (Type=oneshot: every command is a control process): the result. */
+	if (code == 0) {
+		cleanup_free char *result = NULL;
+
+		if (get_string(u, u->path, u->interface, "Result", &result) >= 0 &&
+		    streq(result, "success"))
+			*ret_status = 0;
+	}
 	return 0;
 }
