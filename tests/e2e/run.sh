@@ -247,6 +247,7 @@ case $rc in
     77) record sdharden "analyze --online parity" - SKIP "$summary" ;;
     *) record sdharden "analyze --online parity" - FAIL "$summary" ;;
 esac
+rc=0; out=$("$E2E_DIR/t-profile-unit.sh" "$CT" 2>&1) || rc=$?; printf '%s\n' "$out" | sed 's/^/    profile-unit: /' >&2; record sdharden "profile --unit nginx, redis" - "$(case $rc in 0) echo PASS ;; 77) echo SKIP ;; *) echo FAIL ;; esac)" "$(tail -n 1 <<<"$out")"
 
 echo
 printf '%-26s %-30s %-8s %-6s %s\n' UNIT CHECK EXPOSURE RESULT DETAIL
