@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #include "basic/macro.h"
 #include "kb/kb-tables.h"
@@ -22,17 +24,6 @@ const struct sdh_syscall_group_member *sdh_syscall_groups(unsigned version, size
 	return sdh_kb_syscall_groups_v262;
 }
 
-bool sdh_syscall_group_exists(unsigned version, const char *group)
-{
-	size_t n;
-	const struct sdh_syscall_group_member *t = sdh_syscall_groups(version, &n);
-
-	for (size_t i = 0; i < n; i++)
-		if (streq(t[i].group, group))
-			return true;
-	return false;
-}
-
 const char *sdh_syscall_group_help_text(unsigned version, const char *group)
 {
 	unsigned table = version < SDH_VERSION(252, 19)  ? SDH_VERSION(252, 0)
@@ -47,6 +38,179 @@ const char *sdh_syscall_group_help_text(unsigned version, const char *group)
 }
 
 #define GROUP_DEPTH_MAX 8 /* systemd's groups nest two levels deep; anything deeper is a loop */
+
+/*
+ * Every group of a table with its members flattened in walk order (depth first, source order).
+ * Walking a group by scanning the table costs a pass over its ~1000 rows per nested group, and
+ * every unit walks groups many times (SystemCallFilter=@system-service, the score's ~10 syscall
+ * checks), so each table is indexed once, on first use.  The index is derived from constant
+ * tables and never changes once built: these are the only mutable globals here, written once
+ * under pthread_once().  If building it fails (out of memory) the walk scans the table instead.
+ */
+struct flat_group {
+	const char *name;
+	size_t first, n_rows; /* its own rows: rows[first .. first + n_rows) of the table's index */
+	const struct sdh_syscall_group_member **members; /* recursive walk, groups expanded */
+	size_t n_members;
+	int error; /* how the walk ends after the members: 0, -ENOENT (a nested group is missing) */
+};
+
+struct flat_table {
+	const struct sdh_syscall_group_member *t;
+	size_t n;
+	const struct sdh_syscall_group_member **rows; /* by (group, position) */
+	struct flat_group *groups;                    /* by name */
+	size_t n_groups;
+	bool ok;
+};
+
+static struct flat_table flat_tables[3];
+static pthread_once_t flat_once[3] = { PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT };
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct sdh_syscall_group_member
+		*x = *(const struct sdh_syscall_group_member *const *)a,
+		*y = *(const struct sdh_syscall_group_member *const *)b;
+	int c = strcmp(x->group, y->group);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+static struct flat_group *flat_find(const struct flat_table *f, const char *name)
+{
+	size_t lo = 0, hi = f->n_groups;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, f->groups[mid].name);
+
+		if (c == 0)
+			return &f->groups[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+struct flat_out {
+	const struct sdh_syscall_group_member **v;
+	size_t n, alloc;
+};
+
+/* What walk() below does, appending the members instead of calling back. */
+static int flatten(const struct flat_table *f, const char *name, unsigned depth,
+		   struct flat_out *out)
+{
+	const struct flat_group *g;
+
+	if (depth > GROUP_DEPTH_MAX)
+		return -ELOOP;
+	g = flat_find(f, name);
+	if (!g)
+		return -ENOENT;
+	for (size_t i = g->first; i < g->first + g->n_rows; i++) {
+		const struct sdh_syscall_group_member *m = f->rows[i];
+
+		if (streq(m->member_kind, "group")) {
+			int r = flatten(f, m->member, depth + 1, out);
+
+			if (r < 0)
+				return r;
+			continue;
+		}
+		if (out->n == out->alloc) {
+			size_t na = MAX(out->alloc * 2, (size_t)16);
+			const struct sdh_syscall_group_member **nv =
+				realloc(out->v, na * sizeof(*nv));
+
+			if (!nv)
+				return -ENOMEM;
+			out->v = nv;
+			out->alloc = na;
+		}
+		out->v[out->n++] = m;
+	}
+	return 0;
+}
+
+static void flat_build(size_t index, const struct sdh_syscall_group_member *t, size_t n)
+{
+	struct flat_table *f = &flat_tables[index];
+
+	f->t = t;
+	f->n = n;
+	f->rows = calloc(MAX(n, (size_t)1), sizeof(*f->rows));
+	f->groups = calloc(MAX(n, (size_t)1), sizeof(*f->groups));
+	if (!f->rows || !f->groups)
+		return;
+	for (size_t i = 0; i < n; i++)
+		f->rows[i] = &t[i];
+	qsort(f->rows, n, sizeof(*f->rows), cmp_row);
+	for (size_t i = 0; i < n; i++) {
+		if (f->n_groups == 0 || !streq(f->groups[f->n_groups - 1].name, f->rows[i]->group))
+			f->groups[f->n_groups++] =
+				(struct flat_group){ .name = f->rows[i]->group, .first = i };
+		f->groups[f->n_groups - 1].n_rows++;
+	}
+	for (size_t i = 0; i < f->n_groups; i++) {
+		struct flat_out out = { 0 };
+		int r = flatten(f, f->groups[i].name, 0, &out);
+
+		if (r == -ENOMEM) {
+			free(out.v);
+			return; /* not ok: the walk scans */
+		}
+		f->groups[i].members = out.v;
+		f->groups[i].n_members = out.n;
+		f->groups[i].error = r;
+	}
+	f->ok = true;
+}
+
+static void flat_build_0(void)
+{
+	flat_build(0, sdh_kb_syscall_groups_v252, sdh_kb_syscall_groups_v252_count);
+}
+
+static void flat_build_1(void)
+{
+	flat_build(1, sdh_kb_syscall_groups_v252_39, sdh_kb_syscall_groups_v252_39_count);
+}
+
+static void flat_build_2(void)
+{
+	flat_build(2, sdh_kb_syscall_groups_v262, sdh_kb_syscall_groups_v262_count);
+}
+
+/* The index of VERSION's table, NULL if it could not be built. */
+static const struct flat_table *flat_table(unsigned version)
+{
+	static void (*const build[3])(void) = { flat_build_0, flat_build_1, flat_build_2 };
+	size_t n, i;
+	const struct sdh_syscall_group_member *t = sdh_syscall_groups(version, &n);
+
+	i = t == sdh_kb_syscall_groups_v252 ? 0 : t == sdh_kb_syscall_groups_v252_39 ? 1 : 2;
+	(void)pthread_once(&flat_once[i], build[i]);
+	return flat_tables[i].ok ? &flat_tables[i] : NULL;
+}
+
+bool sdh_syscall_group_exists(unsigned version, const char *group)
+{
+	size_t n;
+	const struct sdh_syscall_group_member *t;
+	const struct flat_table *f = flat_table(version);
+
+	if (f)
+		return flat_find(f, group) != NULL;
+	t = sdh_syscall_groups(version, &n);
+	for (size_t i = 0; i < n; i++)
+		if (streq(t[i].group, group))
+			return true;
+	return false;
+}
 
 static int walk(const struct sdh_syscall_group_member *t, size_t n, const char *group,
 		bool recursive, unsigned depth,
@@ -78,8 +242,30 @@ int sdh_syscall_group_walk(unsigned version, const char *group, bool recursive,
 {
 	size_t n;
 	const struct sdh_syscall_group_member *t = sdh_syscall_groups(version, &n);
+	const struct flat_table *f = flat_table(version);
+	const struct flat_group *g;
 
-	return walk(t, n, group, recursive, 0, fn, userdata);
+	if (!f)
+		return walk(t, n, group, recursive, 0, fn, userdata);
+	g = flat_find(f, group);
+	if (!g)
+		return -ENOENT;
+	if (!recursive) {
+		for (size_t i = g->first; i < g->first + g->n_rows; i++) {
+			int r = fn(f->rows[i], userdata);
+
+			if (r != 0)
+				return r;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < g->n_members; i++) {
+		int r = fn(g->members[i], userdata);
+
+		if (r != 0)
+			return r;
+	}
+	return g->error;
 }
 
 const struct sdh_check_row *sdh_checks(unsigned version, size_t *ret_n)

@@ -5,6 +5,7 @@
  * version's check table; parameters (capability masks, namespaces, groups) come from that table.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,8 @@
 
 struct eval {
 	uint64_t badness;
-	char *dyn; /* dynamic description (heap) or NULL */
+	const char *text; /* a constant description, or NULL */
+	char *dyn;        /* a formatted one (heap), or NULL */
 };
 
 static int dyn(struct eval *e, uint64_t badness, const char *fmt, ...)
@@ -30,6 +32,11 @@ static int dyn(struct eval *e, uint64_t badness, const char *fmt, ...)
 	int r;
 
 	e->badness = badness;
+	if (!strchr(fmt, '%')) {
+		/* Most descriptions are constant: no copy per row of every unit. */
+		e->text = fmt;
+		return 0;
+	}
 	va_start(ap, fmt);
 	r = vasprintf(&e->dyn, fmt, ap);
 	va_end(ap);
@@ -94,8 +101,16 @@ static uint64_t ns_bit(const char *param)
 	return 0;
 }
 
-/* The field a "bool" row reads, from its parameter text ("PrivateTmp; bad when FALSE"). */
-static int bool_field(const struct sdh_settings *s, const char *param, bool *ret)
+/* Where a "bool" row's value comes from, from its parameter text ("PrivateTmp; bad when FALSE"). */
+enum bool_source {
+	BOOL_INVALID,
+	BOOL_PRIVATE_MOUNTS,
+	BOOL_FIELD,
+	BOOL_AF_BUCKET,
+};
+
+static enum bool_source bool_source(const char *param, size_t *ret_off,
+				    enum sdh_af_bucket *ret_bucket)
 {
 	static const struct {
 		const char *prefix;
@@ -131,23 +146,144 @@ static int bool_field(const struct sdh_settings *s, const char *param, bool *ret
 		{ "RestrictAddressFamilies (all other", SDH_AF_BUCKET_OTHER },
 	};
 
-	if (startswith(param, "PrivateMounts;")) {
-		/* v254+ copies the unset tri-state (-1) into a bool: unset counts as yes. */
-		*ret = s->private_mounts > 0 ||
-		       (s->private_mounts < 0 && s->version >= SDH_VERSION(254, 0));
-		return 0;
-	}
+	if (startswith(param, "PrivateMounts;"))
+		return BOOL_PRIVATE_MOUNTS;
 	for (size_t i = 0; i < ELEMENTSOF(fields); i++)
 		if (startswith(param, fields[i].prefix)) {
-			*ret = *(const bool *)((const char *)s + fields[i].off);
-			return 0;
+			*ret_off = fields[i].off;
+			return BOOL_FIELD;
 		}
 	for (size_t i = 0; i < ELEMENTSOF(af); i++)
 		if (startswith(param, af[i].prefix)) {
-			*ret = s->af_restricted[af[i].b];
-			return 0;
+			*ret_bucket = af[i].b;
+			return BOOL_AF_BUCKET;
 		}
-	return -EINVAL;
+	return BOOL_INVALID;
+}
+
+enum assess_kind {
+	ASSESS_BOOL,
+	ASSESS_USER,
+	ASSESS_SUPPLEMENTARY_GROUPS,
+	ASSESS_REMOVE_IPC,
+	ASSESS_PROTECT_HOME,
+	ASSESS_PROTECT_SYSTEM,
+	ASSESS_ROOT_DIRECTORY,
+	ASSESS_CAPABILITY_BOUNDING_SET,
+	ASSESS_UMASK,
+	ASSESS_KEYRING_MODE,
+	ASSESS_PROTECT_PROC,
+	ASSESS_PROC_SUBSET,
+	ASSESS_NOTIFY_ACCESS,
+	ASSESS_RESTRICT_NAMESPACES,
+	ASSESS_SYSTEM_CALL_ARCHITECTURES,
+	ASSESS_SYSTEM_CALL_FILTER,
+	ASSESS_IP_ADDRESS_ALLOW,
+	ASSESS_DEVICE_ALLOW,
+	ASSESS_AMBIENT_CAPABILITIES,
+	ASSESS_INVALID,
+};
+
+static const char *const assess_kind_names[ASSESS_INVALID] = {
+	[ASSESS_BOOL] = "bool",
+	[ASSESS_USER] = "user",
+	[ASSESS_SUPPLEMENTARY_GROUPS] = "supplementary_groups",
+	[ASSESS_REMOVE_IPC] = "remove_ipc",
+	[ASSESS_PROTECT_HOME] = "protect_home",
+	[ASSESS_PROTECT_SYSTEM] = "protect_system",
+	[ASSESS_ROOT_DIRECTORY] = "root_directory",
+	[ASSESS_CAPABILITY_BOUNDING_SET] = "capability_bounding_set",
+	[ASSESS_UMASK] = "umask",
+	[ASSESS_KEYRING_MODE] = "keyring_mode",
+	[ASSESS_PROTECT_PROC] = "protect_proc",
+	[ASSESS_PROC_SUBSET] = "proc_subset",
+	[ASSESS_NOTIFY_ACCESS] = "notify_access",
+	[ASSESS_RESTRICT_NAMESPACES] = "restrict_namespaces",
+	[ASSESS_SYSTEM_CALL_ARCHITECTURES] = "system_call_architectures",
+	[ASSESS_SYSTEM_CALL_FILTER] = "system_call_filter",
+	[ASSESS_IP_ADDRESS_ALLOW] = "ip_address_allow",
+	[ASSESS_DEVICE_ALLOW] = "device_allow",
+	[ASSESS_AMBIENT_CAPABILITIES] = "ambient_capabilities",
+};
+
+/*
+ * A check row with its assess_kind and parameter text decoded.  Invalid kinds and parameters are
+ * recorded, not refused: systemd only trips over them for rows it actually assesses.
+ */
+struct compiled_check {
+	enum assess_kind kind;
+	enum bool_source bool_source;
+	size_t bool_off;           /* BOOL_FIELD: offset of the bool in struct sdh_settings */
+	enum sdh_af_bucket bucket; /* BOOL_AF_BUCKET */
+	bool inverted;             /* "bad when TRUE" (Delegate=) */
+	uint64_t caps;             /* capability_bounding_set */
+	uint64_t ns;               /* restrict_namespaces */
+	const char *group;         /* system_call_filter: points into the parameter, NULL if none */
+};
+
+static void compile_check(const struct sdh_check_row *c, struct compiled_check *ret)
+{
+	*ret = (struct compiled_check){ .kind = ASSESS_INVALID };
+	for (size_t k = 0; k < ELEMENTSOF(assess_kind_names); k++)
+		if (streq(c->assess_kind, assess_kind_names[k]))
+			ret->kind = (enum assess_kind)k;
+	switch (ret->kind) {
+	case ASSESS_BOOL:
+		ret->bool_source = bool_source(c->parameter, &ret->bool_off, &ret->bucket);
+		ret->inverted = strstr(c->parameter, "bad when TRUE");
+		break;
+	case ASSESS_CAPABILITY_BOUNDING_SET: ret->caps = caps_mask(c->parameter); break;
+	case ASSESS_RESTRICT_NAMESPACES: ret->ns = ns_bit(c->parameter); break;
+	case ASSESS_SYSTEM_CALL_FILTER: ret->group = startswith(c->parameter, "group="); break;
+	default: break;
+	}
+}
+
+/*
+ * Check tables compiled on first use.  Decoding the kind and parameter of ~80 rows for every unit
+ * (a chain of string comparisons, capability names looked up case-insensitively) cost more than
+ * assessing them.  The check tables are constant, so their compiled form is too once built: these
+ * globals only ever grow, under the lock, and entries are never changed or freed.
+ */
+#define COMPILED_TABLES_MAX 8
+
+static struct {
+	const struct sdh_check_row *rows;
+	struct compiled_check *v;
+} compiled_tables[COMPILED_TABLES_MAX];
+static size_t n_compiled_tables;
+static pthread_mutex_t compiled_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The compiled form of the N rows at ROWS; NULL on OOM. */
+static const struct compiled_check *compiled_checks(const struct sdh_check_row *rows, size_t n)
+{
+	struct compiled_check *v = NULL;
+
+	(void)pthread_mutex_lock(&compiled_lock);
+	for (size_t i = 0; i < n_compiled_tables && !v; i++)
+		if (compiled_tables[i].rows == rows)
+			v = compiled_tables[i].v;
+	if (!v && n_compiled_tables < COMPILED_TABLES_MAX &&
+	    (v = calloc(MAX(n, (size_t)1), sizeof(*v)))) {
+		for (size_t i = 0; i < n; i++)
+			compile_check(&rows[i], &v[i]);
+		compiled_tables[n_compiled_tables].rows = rows;
+		compiled_tables[n_compiled_tables++].v = v;
+	}
+	(void)pthread_mutex_unlock(&compiled_lock);
+	return v;
+}
+
+static bool bool_value(const struct sdh_settings *s, const struct compiled_check *cc)
+{
+	switch (cc->bool_source) {
+	case BOOL_PRIVATE_MOUNTS:
+		/* v254+ copies the unset tri-state (-1) into a bool: unset counts as yes. */
+		return s->private_mounts > 0 ||
+		       (s->private_mounts < 0 && s->version >= SDH_VERSION(254, 0));
+	case BOOL_FIELD: return *(const bool *)((const char *)s + cc->bool_off);
+	default: return s->af_restricted[cc->bucket];
+	}
 }
 
 struct filter_find {
@@ -175,9 +311,8 @@ static int find_offender(const struct sdh_syscall_group_member *m, void *userdat
 	return 0;
 }
 
-static int assess_syscall_filter(const struct sdh_settings *s, const char *param, struct eval *e)
+static int assess_syscall_filter(const struct sdh_settings *s, const char *group, struct eval *e)
 {
-	const char *group = startswith(param, "group=");
 	struct filter_find f = { .s = s };
 	int r;
 
@@ -276,22 +411,17 @@ static int assess_umask(const struct sdh_settings *s, struct eval *e)
 		   "Files created by service are accessible only by service's own user by default");
 }
 
-static int assess(const struct sdh_settings *s, const struct sdh_check_row *c, struct eval *e)
+static int assess(const struct sdh_settings *s, const struct compiled_check *cc, struct eval *e)
 {
-	const char *k = c->assess_kind;
-	bool b;
-
 	e->badness = 0;
-	if (streq(k, "bool")) {
-		if (bool_field(s, c->parameter, &b) < 0)
+	switch (cc->kind) {
+	case ASSESS_BOOL:
+		if (cc->bool_source == BOOL_INVALID)
 			return -EINVAL;
 		/* Delegate= is the one inverted row. */
-		if (strstr(c->parameter, "bad when TRUE"))
-			b = !b;
-		e->badness = !b;
+		e->badness = bool_value(s, cc) == cc->inverted;
 		return 0;
-	}
-	if (streq(k, "user")) {
+	case ASSESS_USER:
 		if (streq_ptr(s->user, "nobody"))
 			return dyn(
 				e, 9,
@@ -304,24 +434,21 @@ static int assess(const struct sdh_settings *s, const struct sdh_check_row *c, s
 			return dyn(e, 0, "Service runs under the calling user's identity");
 		e->badness = 10;
 		return 0;
-	}
-	if (streq(k, "supplementary_groups")) {
+	case ASSESS_SUPPLEMENTARY_GROUPS:
 		if (runs_privileged(s))
 			e->badness = SDH_BADNESS_NA;
 		else
 			e->badness = s->supplementary_groups != NULL;
 		return 0;
-	}
-	if (streq(k, "remove_ipc")) {
+	case ASSESS_REMOVE_IPC:
 		if (s->version >= SDH_VERSION(258, 0) && s->scope == SDH_SCOPE_USER) {
 			e->badness = SDH_BADNESS_NA;
-			e->dyn = strdup("RemoveIPC= has no effect on per-user services");
-			return e->dyn ? 0 : -ENOMEM;
+			e->text = "RemoveIPC= has no effect on per-user services";
+			return 0;
 		}
 		e->badness = runs_privileged(s) ? SDH_BADNESS_NA : !s->remove_ipc;
 		return 0;
-	}
-	if (streq(k, "protect_home")) {
+	case ASSESS_PROTECT_HOME: {
 		const char *v = strempty(s->protect_home);
 
 		if (streq(v, "yes"))
@@ -332,7 +459,7 @@ static int assess(const struct sdh_settings *s, const struct sdh_check_row *c, s
 			return dyn(e, 5, "Service has read-only access to home directories");
 		return dyn(e, 10, "Service has full access to home directories");
 	}
-	if (streq(k, "protect_system")) {
+	case ASSESS_PROTECT_SYSTEM: {
 		const char *v = strempty(s->protect_system);
 
 		if (streq(v, "strict"))
@@ -347,62 +474,46 @@ static int assess(const struct sdh_settings *s, const struct sdh_check_row *c, s
 				   "Service has limited write access to the OS file hierarchy");
 		return dyn(e, 10, "Service has full access to the OS file hierarchy");
 	}
-	if (streq(k, "root_directory")) {
+	case ASSESS_ROOT_DIRECTORY: {
 		bool dir = !isempty(s->root_directory) && !streq(s->root_directory, "/");
 		bool img = !isempty(s->root_image) && !streq(s->root_image, "/");
 
 		e->badness = !dir && !img;
 		return 0;
 	}
-	if (streq(k, "capability_bounding_set")) {
-		e->badness = (s->capability_bounding_set & caps_mask(c->parameter)) != 0;
+	case ASSESS_CAPABILITY_BOUNDING_SET:
+		e->badness = (s->capability_bounding_set & cc->caps) != 0;
 		return 0;
-	}
-	if (streq(k, "umask"))
-		return assess_umask(s, e);
-	if (streq(k, "keyring_mode")) {
-		e->badness = !streq_ptr(s->keyring_mode, "private");
-		return 0;
-	}
-	if (streq(k, "protect_proc")) {
+	case ASSESS_UMASK: return assess_umask(s, e);
+	case ASSESS_KEYRING_MODE: e->badness = !streq_ptr(s->keyring_mode, "private"); return 0;
+	case ASSESS_PROTECT_PROC:
 		e->badness = streq_ptr(s->protect_proc, "noaccess") ? 1
 			     : streq_ptr(s->protect_proc, "invisible") ||
 					     streq_ptr(s->protect_proc, "ptraceable")
 				     ? 0
 				     : 3;
 		return 0;
-	}
-	if (streq(k, "proc_subset")) {
-		e->badness = !streq_ptr(s->proc_subset, "pid");
+	case ASSESS_PROC_SUBSET: e->badness = !streq_ptr(s->proc_subset, "pid"); return 0;
+	case ASSESS_NOTIFY_ACCESS: e->badness = streq_ptr(s->notify_access, "all"); return 0;
+	case ASSESS_RESTRICT_NAMESPACES:
+		e->badness = (s->restrict_namespaces & cc->ns) != 0;
 		return 0;
-	}
-	if (streq(k, "notify_access")) {
-		e->badness = streq_ptr(s->notify_access, "all");
-		return 0;
-	}
-	if (streq(k, "restrict_namespaces")) {
-		e->badness = (s->restrict_namespaces & ns_bit(c->parameter)) != 0;
-		return 0;
-	}
-	if (streq(k, "system_call_architectures")) {
+	case ASSESS_SYSTEM_CALL_ARCHITECTURES:
 		if (!s->system_call_architectures)
 			return dyn(e, 10, "Service may execute system calls with all ABIs");
 		if (strv_length(s->system_call_architectures) == 1 &&
 		    streq(s->system_call_architectures[0], "native"))
 			return dyn(e, 0, "Service may execute system calls only with native ABI");
 		return dyn(e, 8, "Service may execute system calls with multiple ABIs");
+	case ASSESS_SYSTEM_CALL_FILTER:
+		if (!cc->group)
+			return -EINVAL;
+		return assess_syscall_filter(s, cc->group, e);
+	case ASSESS_IP_ADDRESS_ALLOW: return assess_ip(s, e);
+	case ASSESS_DEVICE_ALLOW: return assess_devices(s, e);
+	case ASSESS_AMBIENT_CAPABILITIES: e->badness = s->ambient_capabilities != 0; return 0;
+	default: return -EINVAL;
 	}
-	if (streq(k, "system_call_filter"))
-		return assess_syscall_filter(s, c->parameter, e);
-	if (streq(k, "ip_address_allow"))
-		return assess_ip(s, e);
-	if (streq(k, "device_allow"))
-		return assess_devices(s, e);
-	if (streq(k, "ambient_capabilities")) {
-		e->badness = s->ambient_capabilities != 0;
-		return 0;
-	}
-	return -EINVAL;
 }
 
 static uint64_t div_up(uint64_t a, uint64_t b)
@@ -491,6 +602,7 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 {
 	size_t n;
 	const struct sdh_check_row *checks;
+	const struct compiled_check *compiled;
 	struct sdh_score *sc;
 	uint64_t W = 0, B = 0;
 	int r;
@@ -498,6 +610,9 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 	if (!s || !ret)
 		return -EINVAL;
 	checks = sdh_checks(s->version, &n);
+	compiled = compiled_checks(checks, n);
+	if (!compiled)
+		return -ENOMEM;
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return -ENOMEM;
@@ -529,15 +644,14 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 		}
 		if (c->default_dependencies_only && !s->default_dependencies) {
 			e.badness = SDH_BADNESS_NA;
-			e.dyn = strdup(
-				"Service runs in special boot phase, option is not appropriate");
-			r = e.dyn ? 0 : -ENOMEM;
+			e.text = "Service runs in special boot phase, option is not appropriate";
+			r = 0;
 		} else if (row->weight == 0) {
 			e.badness = SDH_BADNESS_NA;
-			e.dyn = strdup("Option excluded by policy, skipping");
-			r = e.dyn ? 0 : -ENOMEM;
+			e.text = "Option excluded by policy, skipping";
+			r = 0;
 		} else
-			r = assess(s, c, &e);
+			r = assess(s, &compiled[i], &e);
 		if (r < 0) {
 			free(e.dyn);
 			sdh_score_free(sc);
@@ -558,8 +672,8 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 			row->set = 0;
 			row->description = NULL;
 		}
-		if (row->dyn)
-			row->description = row->dyn;
+		if (e.dyn || e.text)
+			row->description = e.dyn ? e.dyn : e.text;
 		if (e.badness != SDH_BADNESS_NA) {
 			/* systemd asserts badness <= range; a policy can break that. */
 			if (row->range == 0 || e.badness > row->range) {
