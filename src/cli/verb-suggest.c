@@ -25,7 +25,7 @@
 
 static char **arg_profiles;
 static enum sdh_suggest_mode arg_mode = SDH_SUGGEST_SAFE;
-static bool arg_write, arg_undo, arg_reload, arg_json;
+static bool arg_write, arg_undo, arg_reload, arg_json, arg_force;
 
 static void help(void)
 {
@@ -42,8 +42,10 @@ static void help(void)
 	       "  --undo               restore the previous version (or remove the drop-in)\n"
 	       "  --reload             after --write/--undo, run 'systemctl daemon-reload'\n"
 	       "  --json               the drop-in model as JSON instead of the file text\n"
+	       "  --force              use a profile in which nothing was traced\n"
 	       "  -h, --help           this help\n\n"
-	       "Exit status: 0 ok, 1 unit not loadable or nothing to undo, 2 usage, 4 no permission.\n");
+	       "Exit status: 0 ok, 1 unit not loadable, empty profile or nothing to undo, 2 usage,\n"
+	       "4 no permission.\n");
 }
 
 static int load_profiles(struct sdh_profile **ret)
@@ -60,8 +62,26 @@ static int load_profiles(struct sdh_profile **ret)
 			return log_error_errno(r, "cannot read profile '%s': %s", *f,
 					       r == -EBADMSG ? "not a version-1 profile" : "%m");
 		}
-		if (!p->meta.complete)
-			log_warning("profile '%s' is incomplete (interrupted or timed out)", *f);
+		/*
+		 * A profile without a single syscall saw nothing of the service (the wrong cgroup,
+		 * a unit that never started): every rule would read it as "not needed".
+		 */
+		if ((p->n_syscalls == 0 || p->meta.processes == 0) && !arg_force) {
+			sdh_profile_free(p);
+			sdh_profile_free(all);
+			return log_error_errno(
+				-ENODATA,
+				"profile '%s' is empty: nothing was traced (use --force "
+				"to build from it anyway)",
+				*f);
+		}
+		if (p->n_syscalls == 0 || p->meta.processes == 0)
+			log_warning("profile '%s' is empty: nothing was traced (--force)", *f);
+		/* A service profiled for a while is stopped by the profiler, not by itself. */
+		if (!p->meta.complete && streq_ptr(p->meta.target, "command"))
+			log_warning("profile '%s' is incomplete (interrupted or timed out): code "
+				    "paths after the interruption are missing",
+				    *f);
 		if (p->meta.lost)
 			log_warning("profile '%s' lost %" PRIu64 " events", *f, p->meta.lost);
 		if (!all) {
@@ -159,6 +179,7 @@ int verb_suggest(int argc, char *argv[], struct sdh_cli *cli)
 		ARG_RELOAD,
 		ARG_UNDO,
 		ARG_WRITE,
+		ARG_FORCE,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -168,6 +189,7 @@ int verb_suggest(int argc, char *argv[], struct sdh_cli *cli)
 		{ "reload", no_argument, NULL, ARG_RELOAD },
 		{ "undo", no_argument, NULL, ARG_UNDO },
 		{ "write", no_argument, NULL, ARG_WRITE },
+		{ "force", no_argument, NULL, ARG_FORCE },
 		{},
 	};
 	struct sdh_load_options lo;
@@ -202,6 +224,7 @@ int verb_suggest(int argc, char *argv[], struct sdh_cli *cli)
 		case ARG_RELOAD: arg_reload = true; break;
 		case ARG_UNDO: arg_undo = true; break;
 		case ARG_WRITE: arg_write = true; break;
+		case ARG_FORCE: arg_force = true; break;
 		default: return SDH_EXIT_USAGE;
 		}
 	if (optind + 1 != argc) {
@@ -333,5 +356,6 @@ out:
 	sdh_profile_free(prof);
 	sdh_diags_release(&diags);
 	arg_profiles = strv_free(arg_profiles);
+	arg_force = false;
 	return ret;
 }

@@ -33,9 +33,20 @@
 #include "basic/strv.h"
 #include "sdharden/gen.h"
 #include "sdharden/kb.h"
+#include "sdharden/settings.h"
 
 #define SECTION    "Service"
 #define CAP_BIT(n) (UINT64_C(1) << (n))
+
+/* Capability numbers the rules reason about by name. */
+enum {
+	CAP_NR_CHOWN = 0,
+	CAP_NR_SETGID = 6,
+	CAP_NR_SETUID = 7,
+	CAP_NR_NET_BIND_SERVICE = 10,
+	CAP_NR_SYS_ADMIN = 21,
+	CAP_NR_SYS_RESOURCE = 24,
+};
 
 struct ctx {
 	const struct sdh_suggest_options *o;
@@ -47,6 +58,11 @@ struct ctx {
 	/* From the unit. */
 	bool unit_nonroot; /* User= names a non-root user, or DynamicUser=yes */
 	const char *unit_user;
+	struct sdh_settings *before; /* its effective settings; NULL: no unit (nothing to keep) */
+
+	/* The fixed identity a root daemon switches to, which we suggest as User=/Group=. */
+	char *switch_user, *switch_group;
+	char *switch_why;
 
 	/* Derived from the profile. */
 	bool dynamic;     /* we suggest DynamicUser=yes */
@@ -165,6 +181,35 @@ static bool unit_bool(const struct ctx *c, const char *key)
 	const char *v = unit_value(c, key);
 
 	return v && parse_boolean(v) > 0;
+}
+
+/* Orders of enumerated settings, weakest first. */
+static const char *const protect_system_order[] = { "no", "yes", "full", "strict", NULL };
+static const char *const protect_home_order[] = { "no", "read-only", "tmpfs", "yes", NULL };
+static const char *const protect_proc_order[] = { "default", "ptraceable", "invisible", "noaccess",
+						  NULL };
+
+static int rank_of(const char *const *order, const char *v)
+{
+	for (int i = 0; v && order[i]; i++)
+		if (streq(order[i], v))
+			return i;
+	return -1;
+}
+
+/*
+ * Never weaken: when the unit's effective value HAVE is stricter than VALUE, our line would
+ * loosen it; leave it out and say so.  Returns 1 (omitted), 0 (go ahead), -ENOMEM.
+ */
+static int keep_stricter(struct ctx *c, const char *key, const char *have, const char *const *order,
+			 const char *value)
+{
+	int a = rank_of(order, have), b = rank_of(order, value), r;
+
+	if (a < 0 || b < 0 || a <= b)
+		return 0;
+	r = omit(c, key, "the unit's '%s' is stricter than '%s'", have, value);
+	return r < 0 ? r : 1;
 }
 
 /*
@@ -322,28 +367,87 @@ static bool uses_setid(const struct ctx *c, const char **ret)
 	return has_event(c, "setuid", NULL) || has_event(c, "setgid", NULL);
 }
 
+/*
+ * Syscalls that only move data through, or look up, files: a CAP_SYS_ADMIN or CAP_SYS_RESOURCE
+ * check during one of them is the kernel's bookkeeping (reserved blocks, quotas, the file-max
+ * limit, trusted.* xattrs that overlayfs reads with its mounter's credentials), not a privilege
+ * the service asked for; permission to the file itself is CAP_DAC_* and stays a need.
+ */
+static const char *const file_io_syscalls[] = {
+	"open",      "openat",     "openat2",    "creat",      "read",      "write",
+	"pread64",   "pwrite64",   "readv",      "writev",     "preadv",    "pwritev",
+	"preadv2",   "pwritev2",   "sendfile",   "splice",     "fallocate", "ftruncate",
+	"truncate",  "fsync",      "fdatasync",  "newfstatat", "fstat",     "stat",
+	"lstat",     "statx",      "getdents64", "rename",     "renameat",  "renameat2",
+	"unlink",    "unlinkat",   "mkdir",      "mkdirat",    "chdir",     "access",
+	"faccessat", "faccessat2", "readlink",   "readlinkat", NULL,
+};
+
+static bool opens_devices(const struct ctx *c);
+
+static bool cap_check_is_bookkeeping(const struct ctx *c, const struct sdh_profile_cap *k)
+{
+	if (k->cap != CAP_NR_SYS_ADMIN && k->cap != CAP_NR_SYS_RESOURCE)
+		return false;
+	/* Kernel tunables and device nodes may really check these on write or open. */
+	if (has_event(c, "proc-sys-write", NULL) || has_event(c, "sys-write", NULL) ||
+	    opens_devices(c) || !k->syscalls)
+		return false;
+	STRV_FOREACH(s, k->syscalls)
+		if (!strv_contains((char **)file_io_syscalls, *s))
+			return false;
+	return true;
+}
+
+/*
+ * The capabilities the service needs: non-routine checks that were granted, limited to what the
+ * unit lets it have.  A check made while the capability was outside the bounding set (or, for a
+ * non-root service, outside its ambient set) was granted to someone else's credentials
+ * (overlayfs acts with its mounter's) and cannot be a need of the service.
+ */
 static void analyze_caps(struct ctx *c)
 {
+	uint64_t limit = ~UINT64_C(0);
+
+	if (c->before) {
+		limit = c->before->capability_bounding_set;
+		if (c->unit_nonroot)
+			limit &= c->before->ambient_capabilities;
+	}
 	for (size_t i = 0; c->p && i < c->p->n_caps; i++) {
 		const struct sdh_profile_cap *k = &c->p->caps[i];
 
-		if (k->needed && k->granted > 0 && k->cap < 64)
-			c->caps |= CAP_BIT(k->cap);
+		if (!k->needed || k->granted == 0 || k->cap >= 64 || !(limit & CAP_BIT(k->cap)))
+			continue;
+		if (cap_check_is_bookkeeping(c, k))
+			continue;
+		c->caps |= CAP_BIT(k->cap);
 	}
 	/* Privilege drops come in pairs; a path not profiled may change only the group. */
 	if (!c->strict) {
-		uint64_t ids = CAP_BIT(6) | CAP_BIT(7); /* CAP_SETGID, CAP_SETUID */
+		uint64_t ids = CAP_BIT(CAP_NR_SETGID) | CAP_BIT(CAP_NR_SETUID);
 
 		if (c->caps & ids)
-			c->caps |= ids;
+			c->caps |= ids & limit;
 	}
+}
+
+/* PATH below base K; /var/run is the legacy name of /run (a symlink to it wherever systemd runs).
+ */
+static const char *base_rest(const char *path, size_t k)
+{
+	const char *rest = path_startswith(path, dir_kinds[k].base);
+
+	if (!rest && k == DIR_RUNTIME)
+		rest = path_startswith(path, "/var/run");
+	return rest;
 }
 
 /* Which well-known base (/var/lib, ...) holds PATH, and the top directory below it. */
 static int classify_dir(const char *path, char **ret_top, bool *ret_direct)
 {
 	for (size_t k = 0; k < ELEMENTSOF(dir_kinds); k++) {
-		const char *rest = path_startswith(path, dir_kinds[k].base);
+		const char *rest = base_rest(path, k);
 		size_t n;
 
 		if (!rest || isempty(rest))
@@ -368,8 +472,10 @@ static bool unit_declares_dir(const struct ctx *c, const char *path)
 			continue;
 		STRV_FOREACH(x, l) {
 			cleanup_free char *full = path_join(dir_kinds[k].base, *x);
+			const char *rest = base_rest(path, k);
 
-			if (full && path_startswith(path, full))
+			if (full &&
+			    (path_startswith(path, full) || (rest && path_startswith(rest, *x))))
 				return true;
 		}
 	}
@@ -423,7 +529,8 @@ static int analyze_writes(struct ctx *c)
 
 			if (!full)
 				return -ENOMEM;
-			if (c->dynamic || sdh_profile_find_file(c->p, full, SDH_FILE_MKDIR))
+			if (c->dynamic || c->switch_user ||
+			    sdh_profile_find_file(c->p, full, SDH_FILE_MKDIR))
 				/* systemd creates it (and hands it to the dynamic user). */
 				r = add_unique(&c->dirs[k], top);
 			else if (stat_in_root(c, full, &st, true) >= 0)
@@ -493,6 +600,332 @@ static int analyze_writes(struct ctx *c)
 		} else
 			i++;
 	}
+	return 0;
+}
+
+/* ---- Switching a root daemon to the user it drops to ---- */
+
+/*
+ * Field 0 (the name) of the line of the root's /etc/passwd or /etc/group whose field 2 is ID;
+ * *ret_gid (may be NULL) gets field 3.  Members (field 3 of /etc/group) of groups that list
+ * NAME go to *ret_member_of when it is not NULL.  -ENOENT when not found.
+ */
+static int lookup_id(const struct ctx *c, const char *file, unsigned id, char **ret_name,
+		     unsigned *ret_gid)
+{
+	cleanup_free char *text = NULL;
+	const char *p;
+	int r;
+
+	if (c->root_fd < 0)
+		return -ENOENT;
+	r = read_full_file_at(c->root_fd, file, SDH_FILE_SIZE_MAX, &text, NULL);
+	if (r < 0)
+		return r;
+	for (p = text; *p;) {
+		size_t n = strcspn(p, "\n");
+		cleanup_free char *line = strndup_safe(p, n);
+		char *f[4] = { 0 }, *q;
+		unsigned v, g = 0;
+
+		if (!line)
+			return -ENOMEM;
+		p += n + (p[n] == '\n');
+		q = line;
+		for (size_t i = 0; i < ELEMENTSOF(f) && q; i++) {
+			f[i] = q;
+			q = strchr(q, ':');
+			if (q)
+				*q++ = 0;
+		}
+		if (!f[2] || safe_atou(f[2], &v) < 0 || v != id)
+			continue;
+		if (ret_gid && (!f[3] || safe_atou(f[3], &g) < 0))
+			continue;
+		*ret_name = strdup(f[0]);
+		if (!*ret_name)
+			return -ENOMEM;
+		if (ret_gid)
+			*ret_gid = g;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* gids of the groups of the root's /etc/group that list USER as a member. */
+static int member_gids(const struct ctx *c, const char *user, unsigned *gids, size_t max, size_t *n)
+{
+	cleanup_free char *text = NULL;
+	const char *p;
+	int r;
+
+	r = read_full_file_at(c->root_fd, "etc/group", SDH_FILE_SIZE_MAX, &text, NULL);
+	if (r < 0)
+		return r;
+	for (p = text; *p && *n < max;) {
+		size_t len = strcspn(p, "\n");
+		cleanup_free char *line = strndup_safe(p, len);
+		char *f[4] = { 0 }, *q;
+		cleanup_strv char **members = NULL;
+		unsigned v;
+
+		if (!line)
+			return -ENOMEM;
+		p += len + (p[len] == '\n');
+		q = line;
+		for (size_t i = 0; i < ELEMENTSOF(f) && q; i++) {
+			f[i] = q;
+			q = strchr(q, ':');
+			if (q)
+				*q++ = 0;
+		}
+		if (!f[3] || safe_atou(f[2], &v) < 0)
+			continue;
+		for (char *m = strtok_r(f[3], ",", &q); m; m = strtok_r(NULL, ",", &q))
+			if (streq(m, user))
+				gids[(*n)++] = v;
+	}
+	return 0;
+}
+
+struct identity {
+	unsigned uid, gids[32];
+	size_t n_gids;
+};
+
+/* Would IDENTITY get WANT (4 read, 2 write, 1 search) on a file with ST's owner and mode? */
+static bool may_access(const struct identity *id, const struct stat *st, unsigned want)
+{
+	unsigned m = st->st_mode;
+
+	if (st->st_uid == id->uid)
+		return ((m >> 6) & want) == want;
+	for (size_t i = 0; i < id->n_gids; i++)
+		if (st->st_gid == id->gids[i])
+			return ((m >> 3) & want) == want;
+	return (m & want) == want;
+}
+
+/* The one id the set-id events of KIND switch to: 1 found, 0 none, -1 several or root. */
+static int setid_target(const struct ctx *c, const char *kind, unsigned *ret)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < c->p->n_events; i++) {
+		const struct sdh_profile_event *e = &c->p->events[i];
+		unsigned v;
+
+		if (!streq(e->kind, kind) || startswith(e->syscall, "setgroups"))
+			continue;
+		if (streq(strempty(e->detail), "-1"))
+			continue; /* "leave unchanged" */
+		if (safe_atou(strempty(e->detail), &v) < 0 || v == 0 || (found && v != *ret))
+			return -1;
+		*ret = v;
+		found = true;
+	}
+	return found;
+}
+
+/*
+ * Why IDENTITY could not do what the profile shows the service doing, NULL if it could: every
+ * file it used must be open to it by owner, group and mode, except below /run/X, /var/lib/X
+ * and the like, which systemd creates and hands to the User= (RuntimeDirectory= etc.).
+ */
+static int identity_blocker(const struct ctx *c, const struct identity *id, char **ret)
+{
+	for (size_t i = 0; i < c->p->n_files; i++) {
+		const struct sdh_profile_file *f = &c->p->files[i];
+		cleanup_free char *top = NULL, *dir = NULL;
+		const char *target = f->path;
+		bool direct = false, skip = false;
+		unsigned want = 4;
+		struct stat st;
+		int k;
+
+		if (!f->ok || f->access == SDH_FILE_EXEC || !path_is_absolute(f->path))
+			continue;
+		for (const char *const *x = no_rw_needed; *x; x++)
+			skip = skip || path_startswith(f->path, *x);
+		if (skip)
+			continue;
+		k = classify_dir(f->path, &top, &direct);
+		if (k == -ENOMEM)
+			return -ENOMEM;
+		if (k >= 0 && !direct && file_is_write(f->access))
+			continue;
+		switch (f->access) {
+		case SDH_FILE_CHOWN:
+			return asprintf(ret, "changes the owner of '%s'", f->path) < 0 ? -ENOMEM
+										       : 0;
+		case SDH_FILE_CREATE:
+		case SDH_FILE_DELETE:
+		case SDH_FILE_MKDIR:
+			dir = path_dirname(f->path);
+			if (!dir)
+				return -ENOMEM;
+			target = dir;
+			want = 3;
+			break;
+		case SDH_FILE_WRITE:
+		case SDH_FILE_CHMOD: want = 2; break;
+		default: break;
+		}
+		if (stat_in_root(c, target, &st, true) < 0) {
+			if (want == 4)
+				continue; /* not in the root: nothing to compare with */
+			return asprintf(ret, "writes '%s', whose owner is unknown", f->path) < 0
+				       ? -ENOMEM
+				       : 0;
+		}
+		if (S_ISDIR(st.st_mode) && want == 4)
+			want = 5;
+		if (f->access == SDH_FILE_CHMOD ? st.st_uid != id->uid : !may_access(id, &st, want))
+			return asprintf(ret, "%s '%s' (owner %u:%u, mode %04o)",
+					want == 4 || want == 5 ? "reads"
+					: want == 2            ? "writes"
+							       : "changes entries of",
+					target, (unsigned)st.st_uid, (unsigned)st.st_gid,
+					(unsigned)(st.st_mode & 07777)) < 0
+				       ? -ENOMEM
+				       : 0;
+	}
+	for (size_t i = 0; i < c->p->n_sockets; i++) {
+		const struct sdh_profile_socket *so = &c->p->sockets[i];
+		cleanup_free char *top = NULL, *dir = NULL;
+		bool direct = false;
+		struct stat st;
+		int k;
+
+		if (!streq(so->op, "bind") || !so->ok || !path_is_absolute(so->address))
+			continue;
+		k = classify_dir(so->address, &top, &direct);
+		if (k == -ENOMEM)
+			return -ENOMEM;
+		if (k >= 0 && !direct)
+			continue;
+		dir = path_dirname(so->address);
+		if (!dir)
+			return -ENOMEM;
+		if (stat_in_root(c, dir, &st, true) < 0 || !may_access(id, &st, 3))
+			return asprintf(ret, "binds the socket '%s'", so->address) < 0 ? -ENOMEM
+										       : 0;
+	}
+	*ret = NULL;
+	return 0;
+}
+
+/*
+ * A script (or an unreadable program) among what the service runs, NULL if none: its checks
+ * ("Only root wants to run this wrapper") are logic the profile cannot see.
+ */
+static int script_run(struct ctx *c, char **ret)
+{
+	cleanup_strv char **l = NULL;
+	int r;
+
+	*ret = NULL;
+	r = unit_list(c, "ExecStart", &l);
+	if (r < 0)
+		return r;
+	if (!l)
+		return 0;
+	{
+		const char *path = l[0] + strspn(l[0], "-@:+!|");
+		cleanup_fd int fd = -1;
+		char h[2];
+
+		if (!path_is_absolute(path) || c->root_fd < 0 ||
+		    (fd = openat(c->root_fd, path + 1, O_RDONLY | O_CLOEXEC)) < 0 ||
+		    read(fd, h, sizeof(h)) != (ssize_t)sizeof(h) || memcmp(h, "#!", 2) == 0) {
+			*ret = strdup(path);
+			return *ret ? 1 : -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < c->p->n_execs; i++) {
+		const struct sdh_profile_exec *x = &c->p->execs[i];
+
+		if (x->ok && x->interpreter && !strstr(x->interpreter, "/ld-")) {
+			*ret = strdup(x->path);
+			return *ret ? 1 : -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A daemon that starts as root only to switch to a fixed user can start as that user: when
+ * the switch is its only use of root (no capability beyond CAP_SETUID/CAP_SETGID and
+ * CAP_NET_BIND_SERVICE, which AmbientCapabilities= gives the user), that user could do every
+ * file access observed (systemd creates /run/X and the like for it), it asks for its own uid
+ * (getuid(2)/geteuid(2): daemons skip the switch when they are not root; one that does not
+ * would fail its setgroups(2) as any non-root user), and what it runs is compiled code, not a
+ * wrapper script whose "must be root" checks leave no trace in a profile.
+ */
+static int analyze_switch(struct ctx *c)
+{
+	const uint64_t providable =
+		CAP_BIT(CAP_NR_SETUID) | CAP_BIT(CAP_NR_SETGID) | CAP_BIT(CAP_NR_NET_BIND_SERVICE);
+	struct identity id = { 0 };
+	cleanup_free char *user = NULL, *group = NULL, *blocker = NULL;
+	unsigned uid = 0, gid = 0, pgid = 0;
+	int r;
+
+	if (!c->p || c->unit_nonroot || (c->caps & ~providable))
+		return 0;
+	if (setid_target(c, "setuid", &uid) <= 0)
+		return 0;
+	r = setid_target(c, "setgid", &gid);
+	if (r < 0)
+		return 0;
+	if (!has_syscall(c, "getuid") && !has_syscall(c, "geteuid") && !has_syscall(c, "getresuid"))
+		return 0;
+	r = script_run(c, &blocker);
+	if (r < 0)
+		return r;
+	if (blocker)
+		return set_reason(&c->root_need,
+				  "switches identity after starting '%s', a script or a program "
+				  "that cannot be read, whose own checks of root are not profiled",
+				  blocker);
+	r = lookup_id(c, "etc/passwd", uid, &user, &pgid);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	if (!has_event(c, "setgid", NULL) || gid == 0)
+		gid = pgid;
+	r = lookup_id(c, "etc/group", gid, &group, NULL);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return 0;
+	id.uid = uid;
+	id.gids[id.n_gids++] = gid;
+	if (pgid != gid)
+		id.gids[id.n_gids++] = pgid;
+	r = member_gids(c, user, id.gids, ELEMENTSOF(id.gids), &id.n_gids);
+	if (r == -ENOMEM)
+		return r;
+	r = identity_blocker(c, &id, &blocker);
+	if (r < 0)
+		return r;
+	if (blocker) {
+		cleanup_free char *why = NULL;
+
+		if (asprintf(&why, "switches to '%s' but %s", user, blocker) < 0)
+			return -ENOMEM;
+		return set_reason(&c->root_need, "%s", why);
+	}
+	if (asprintf(&c->switch_why,
+		     "starts as root only to switch to '%s' (uid %u, gid %u), after asking for its "
+		     "uid: nothing else it did needs root",
+		     user, uid, gid) < 0)
+		return -ENOMEM;
+	c->switch_user = TAKE_PTR(user);
+	c->switch_group = TAKE_PTR(group);
+	/* What is left of root is the low port, as an ambient capability. */
+	c->caps &= CAP_BIT(CAP_NR_NET_BIND_SERVICE);
 	return 0;
 }
 
@@ -569,6 +1002,17 @@ static int rule_user(struct ctx *c)
 	if (!c->p)
 		return omit(c, "DynamicUser",
 			    "no profile: whether the service needs root is unknown");
+	if (c->switch_user) {
+		int r = omit(c, "DynamicUser",
+			     "the service's own user '%s' may own files outside the profile",
+			     c->switch_user);
+
+		if (r >= 0)
+			r = emit(c, "User", c->switch_user, false, "%s", c->switch_why);
+		if (r >= 0)
+			r = emit(c, "Group", c->switch_group, false, NULL);
+		return r;
+	}
 	if (c->root_need)
 		return omit(c, "DynamicUser", "runs as root: %s", c->root_need);
 	return emit(c, "DynamicUser", "yes", false,
@@ -586,6 +1030,14 @@ static bool device_in_private_dev(const char *path)
 		if (streq(path, *x))
 			return true;
 	return !!path_startswith(path, "/dev/pts");
+}
+
+static bool opens_devices(const struct ctx *c)
+{
+	for (size_t i = 0; c->p && i < c->p->n_devices; i++)
+		if (!device_in_private_dev(c->p->devices[i].path))
+			return true;
+	return false;
 }
 
 static int rule_devices(struct ctx *c)
@@ -617,8 +1069,11 @@ static int rule_devices(struct ctx *c)
 	r = omit(c, "PrivateDevices", "opens %s", joined);
 	if (r < 0)
 		return r;
-	r = emit(c, "DevicePolicy", "closed", false, "opens only %s besides the pseudo devices",
-		 joined);
+	if (c->before && streq_ptr(c->before->device_policy, "strict"))
+		r = omit(c, "DevicePolicy", "the unit's 'strict' is stricter than 'closed'");
+	else
+		r = emit(c, "DevicePolicy", "closed", false,
+			 "opens only %s besides the pseudo devices", joined);
 	if (r < 0)
 		return r;
 	r = emit(c, "DeviceAllow", "", false, "reset: the unit's own entries would add to ours");
@@ -708,10 +1163,10 @@ static int rule_private_users(struct ctx *c)
 		return omit(c, "PrivateUsers", "%s",
 			    c->caps ? "capabilities are needed in the host's user namespace"
 				    : "runs as root");
-	if (!c->dynamic && !c->strict)
-		return omit(c, "PrivateUsers",
-			    "static user: files readable by its groups would "
-			    "become unreadable");
+	/*
+	 * A fixed user keeps its access: the kernel checks the real ids, which the namespace
+	 * does not change; only owners other than root and the user show as "nobody".
+	 */
 	if (unit_value(c, "SupplementaryGroups"))
 		return omit(c, "PrivateUsers", "SupplementaryGroups= would be unmapped");
 	return emit(c, "PrivateUsers", "yes", false,
@@ -812,9 +1267,15 @@ static int rule_protect_home(struct ctx *c)
 	if (!c->p)
 		return omit(c, "ProtectHome",
 			    "no profile: daemons that serve users need their homes");
-	if ((f = find_file_under(c, home, false)))
+	if ((f = find_file_under(c, home, false))) {
+		int r = keep_stricter(c, "ProtectHome", c->before ? c->before->protect_home : NULL,
+				      protect_home_order, "read-only");
+
+		if (r != 0)
+			return r < 0 ? r : 0;
 		return emit(c, "ProtectHome", "read-only", false,
 			    "uses '%s'; writes there, if any, are in ReadWritePaths=", f->path);
+	}
 	return emit(c, "ProtectHome", "yes", false, "nothing below /home, /root or /run/user used");
 }
 
@@ -835,13 +1296,23 @@ static int rule_protect_system(struct ctx *c)
 	cleanup_strv char **own = NULL;
 	int r;
 
-	if (!c->p)
+	const char *have = c->before ? c->before->protect_system : NULL;
+
+	if (!c->p) {
+		r = keep_stricter(c, "ProtectSystem", have, protect_system_order, "yes");
+		if (r != 0)
+			return r < 0 ? r : 0;
 		return emit(c, "ProtectSystem", "yes", false,
 			    "static: /usr and /boot read-only; 'strict' needs the writes profiled");
-	if (c->rw_blocker)
+	}
+	if (c->rw_blocker) {
+		r = keep_stricter(c, "ProtectSystem", have, protect_system_order, "full");
+		if (r != 0)
+			return r < 0 ? r : 0;
 		return emit(c, "ProtectSystem", "full", false,
 			    "'strict' cannot allow the %s; /usr, /boot and /etc read-only",
 			    c->rw_blocker);
+	}
 	r = emit(c, "ProtectSystem", "strict", false, "%s",
 		 c->rw_paths || c->dirs[0] || c->dirs[1] || c->dirs[2] || c->dirs[3]
 			 ? "writes observed only in the directories listed below"
@@ -1134,14 +1605,26 @@ static int rule_umask(struct ctx *c)
 		if (c->p->files[i].ok && (c->p->files[i].access == SDH_FILE_CREATE ||
 					  c->p->files[i].access == SDH_FILE_MKDIR))
 			creates = true;
-	if (unix_bind && !c->strict)
-		return emit(c, "UMask", "0022", false,
-			    "binds a socket file that clients must be able to open");
-	if (unix_bind || (creates && !c->strict))
-		return emit(c, "UMask", "0027", false,
-			    "creates files; other users lose access, its group keeps it");
-	return emit(c, "UMask", "0077", false, "%s",
-		    creates ? "files created are the service's own" : "creates no file");
+	{
+		unsigned want = unix_bind && !c->strict                ? 0022
+				: unix_bind || (creates && !c->strict) ? 0027
+								       : 0077;
+		const char *why =
+			want == 0022 ? "binds a socket file that clients must be able to open"
+			: want == 0027
+				? "creates files; other users lose access, its group keeps it"
+			: creates ? "files created are the service's own"
+				  : "creates no file";
+		char buf[16];
+
+		/* Never weaken: the bits the unit's own UMask= clears stay cleared. */
+		if (v && (cur | want) != want) {
+			(void)snprintf(buf, sizeof(buf), "%04o", (cur | want) & 0777);
+			return emit(c, "UMask", buf, false, "%s; with the unit's %04o", why, cur);
+		}
+		(void)snprintf(buf, sizeof(buf), "%04o", want);
+		return emit(c, "UMask", buf, false, "%s", why);
+	}
 }
 
 static int rule_keyring(struct ctx *c)
@@ -1164,7 +1647,8 @@ static int rule_proc(struct ctx *c)
 	else if (!c->p)
 		r = omit(c, "ProtectProc",
 			 "no profile: process monitors need other users' processes");
-	else
+	else if ((r = keep_stricter(c, "ProtectProc", c->before ? c->before->protect_proc : NULL,
+				    protect_proc_order, "invisible")) == 0)
 		r = emit(c, "ProtectProc", "invisible", false,
 			 "no ptrace or signal to other users' processes observed");
 	if (r < 0)
@@ -1176,10 +1660,8 @@ static int rule_proc(struct ctx *c)
 		if (f->ok && path_startswith(f->path, "/proc") && !is_proc_pid_path(f->path))
 			return omit(c, "ProcSubset", "reads '%s'", f->path);
 	}
-	if (!c->strict)
-		return omit(c, "ProcSubset", "%s",
-			    "/proc/meminfo, /proc/cpuinfo and the like are plausibly read on paths "
-			    "not profiled (weight 10 of the score)");
+	if (!c->p)
+		return omit(c, "ProcSubset", "no profile: /proc/meminfo and the like may be read");
 	return emit(c, "ProcSubset", "pid", false, "only /proc/PID files read");
 }
 
@@ -1210,12 +1692,18 @@ static int rule_restrict(struct ctx *c)
 {
 	static const struct {
 		const char *flag, *name;
+		uint64_t bit;
 	} ns[] = {
-		{ "CLONE_NEWCGROUP", "cgroup" }, { "CLONE_NEWIPC", "ipc" },
-		{ "CLONE_NEWNET", "net" },       { "CLONE_NEWNS", "mnt" },
-		{ "CLONE_NEWPID", "pid" },       { "CLONE_NEWUSER", "user" },
-		{ "CLONE_NEWUTS", "uts" },
+		{ "CLONE_NEWCGROUP", "cgroup", SDH_NS_CGROUP },
+		{ "CLONE_NEWIPC", "ipc", SDH_NS_IPC },
+		{ "CLONE_NEWNET", "net", SDH_NS_NET },
+		{ "CLONE_NEWNS", "mnt", SDH_NS_MNT },
+		{ "CLONE_NEWPID", "pid", SDH_NS_PID },
+		{ "CLONE_NEWUSER", "user", SDH_NS_USER },
+		{ "CLONE_NEWUTS", "uts", SDH_NS_UTS },
 	};
+	/* Never weaken: only types the unit allows itself. */
+	uint64_t unit_allows = c->before ? c->before->restrict_namespaces : SDH_NS_UNSET;
 	const struct sdh_profile_event *e;
 	cleanup_strv char **allowed = NULL;
 	int r;
@@ -1247,7 +1735,8 @@ static int rule_restrict(struct ctx *c)
 		for (size_t k = 0; k < ELEMENTSOF(ns); k++)
 			if (strstr(strempty(x->detail), ns[k].flag)) {
 				any = true;
-				if (add_unique(&allowed, ns[k].name) < 0)
+				if ((unit_allows & ns[k].bit) &&
+				    add_unique(&allowed, ns[k].name) < 0)
 					return -ENOMEM;
 			}
 		if (!any)
@@ -1263,6 +1752,21 @@ static int rule_restrict(struct ctx *c)
 	}
 	return emit(c, "RestrictNamespaces", "yes", false, "%s",
 		    c->p ? "no namespace created" : "static: daemons do not create namespaces");
+}
+
+/* Does the unit's own RestrictAddressFamilies= allow NAME?  Ours never adds to it. */
+static bool unit_allows_family(const struct ctx *c, const char *name)
+{
+	const struct sdh_address_family *a = sdh_address_family_lookup(name);
+	const struct sdh_settings *b = c->before;
+	bool in;
+
+	if (!b || !a || a->number >= 64)
+		return true;
+	if (!b->af_has_set)
+		return !b->af_allow_list; /* "none" allows nothing, unset everything */
+	in = b->af_set & (UINT64_C(1) << a->number);
+	return b->af_allow_list ? in : !in;
 }
 
 static int rule_address_families(struct ctx *c)
@@ -1284,15 +1788,16 @@ static int rule_address_families(struct ctx *c)
 			continue;
 		if (a->alias_of)
 			a = sdh_address_family_lookup(a->alias_of) ?: a;
-		if (add_unique(&fams, a->name) < 0)
+		if (unit_allows_family(c, a->name) && add_unique(&fams, a->name) < 0)
 			return -ENOMEM;
 		/* A service that speaks IPv4 will speak IPv6 after a configuration change. */
 		if (!c->strict && (streq(a->name, "AF_INET") || streq(a->name, "AF_INET6")) &&
-		    (add_unique(&fams, "AF_INET") < 0 || add_unique(&fams, "AF_INET6") < 0))
+		    ((unit_allows_family(c, "AF_INET") && add_unique(&fams, "AF_INET") < 0) ||
+		     (unit_allows_family(c, "AF_INET6") && add_unique(&fams, "AF_INET6") < 0)))
 			return -ENOMEM;
 	}
 	/* syslog(3) and sd_notify(3) use AF_UNIX, whether or not the profile caught it. */
-	if (!c->strict && add_unique(&fams, "AF_UNIX") < 0)
+	if (!c->strict && unit_allows_family(c, "AF_UNIX") && add_unique(&fams, "AF_UNIX") < 0)
 		return -ENOMEM;
 	if (!fams)
 		return emit(c, "RestrictAddressFamilies",
@@ -1363,6 +1868,79 @@ static int emit_errno_and_log(struct ctx *c, const char *allow, const char *deni
 	return emit(c, "SystemCallLog", denied, true, "log the refused calls");
 }
 
+/* Does the unit's own SystemCallFilter= allow NAME?  Ours never adds to it. */
+static bool unit_allows_syscall(const struct ctx *c, const char *name)
+{
+	int nr;
+
+	if (!c->before || (!c->before->syscall_allow_list && !c->before->n_syscall_filter))
+		return true;
+	nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR)
+		return true;
+	return !!sdh_settings_syscall_find(c->before, nr) == c->before->syscall_allow_list;
+}
+
+/*
+ * Never weaken: after our allow-list, the unit's own deny lines ("~@resources") again, then
+ * each call our list lets through that the unit's filter did not.
+ */
+static int keep_unit_denials(struct ctx *c, char *const *allowed)
+{
+	const struct sdh_unit *u = c->o->unit;
+	cleanup_strv char **denied = NULL, **rest = NULL;
+	size_t start = 0;
+	bool first = true;
+	int r;
+
+	for (size_t i = 0; u && i < u->n_assignments; i++)
+		if (streq(u->assignments[i].section, SECTION) &&
+		    streq(u->assignments[i].key, "SystemCallFilter") &&
+		    isempty(u->assignments[i].value))
+			start = i + 1;
+	for (size_t i = start; u && i < u->n_assignments; i++) {
+		const struct sdh_assignment *a = &u->assignments[i];
+		const char *p;
+		char *w;
+
+		if (!streq(a->section, SECTION) || !streq(a->key, "SystemCallFilter") ||
+		    a->value[0] != '~')
+			continue;
+		r = first ? emit(c, "SystemCallFilter", a->value, false, "kept: the unit's '%s'",
+				 a->value)
+			  : emit(c, "SystemCallFilter", a->value, false, NULL);
+		if (r < 0)
+			return r;
+		first = false;
+		p = a->value + 1;
+		while ((r = extract_word(&p, &w, true)) > 0) {
+			char *colon = strchr(w, ':');
+
+			if (colon)
+				*colon = 0;
+			r = w[0] == '@' ? group_closure(c->o->version, w, &denied)
+					: add_unique(&denied, w);
+			free(w);
+			if (r < 0)
+				return r;
+		}
+		if (r == -ENOMEM)
+			return r;
+	}
+	STRV_FOREACH(n, allowed)
+		if (!unit_allows_syscall(c, *n) && !strv_contains(denied, *n) &&
+		    add_unique(&rest, *n) < 0)
+			return -ENOMEM;
+	if (rest) {
+		cleanup_free char *j = strv_join(rest, " "), *v = NULL;
+
+		if (!j || asprintf(&v, "~%s", j) < 0)
+			return -ENOMEM;
+		return emit(c, "SystemCallFilter", v, false, "the unit's own filter refuses these");
+	}
+	return 0;
+}
+
 static int rule_syscall_archs(struct ctx *c)
 {
 	const char *foreign = NULL;
@@ -1400,6 +1978,15 @@ static int rule_syscall_filter(struct ctx *c)
 		r = emit_narrowing(c, "SystemCallFilter", deny,
 				   "static: groups no ordinary daemon calls; an allow-list needs a "
 				   "profile");
+		/*
+		 * chroot(2) is in @mount, but privilege-separating daemons (sshd, postfix,
+		 * vsftpd, unbound, avahi) chroot their unprivileged children: allowed again,
+		 * unless the unit refused it itself.
+		 */
+		if (r >= 0 && sdh_syscall_group_exists(v, "@mount") &&
+		    unit_allows_syscall(c, "chroot"))
+			r = emit(c, "SystemCallFilter", "chroot", false,
+				 "static: chroot(2) stays allowed for privilege separation");
 		if (r < 0)
 			return r;
 		return emit_errno_and_log(c, NULL, allow);
@@ -1442,15 +2029,18 @@ static int rule_syscall_filter(struct ctx *c)
 
 		if (streq(*g, "@default") || !sdh_syscall_group_exists(v, *g))
 			continue;
-		/* Safe mode: a reload may raise limits; a root service may chown a new log file. */
-		if (!c->strict &&
-		    (streq(*g, "@resources") || (streq(*g, "@privileged") && c->runs_root)))
+		/* Safe mode: a root service may chown a new log file. */
+		if (!c->strict && streq(*g, "@privileged") && c->runs_root)
 			continue;
 		r = group_closure(v, *g, &members);
 		if (r < 0)
 			return r;
 		STRV_FOREACH(m, members) {
-			used = used || has_syscall(c, *m);
+			/* Started as the user it switched to, it has no identity to change. */
+			bool switch_call =
+				c->switch_user && strv_contains((char **)setid_syscalls, *m);
+
+			used = used || (has_syscall(c, *m) && !switch_call);
 			allowed = allowed || strv_contains(service, *m) || strv_contains(extra, *m);
 		}
 		if (!used && allowed && strv_extend(&drop, *g) < 0)
@@ -1476,6 +2066,17 @@ static int rule_syscall_filter(struct ctx *c)
 	}
 	if (r < 0)
 		return r;
+	{
+		cleanup_strv char **all = NULL;
+
+		r = group_closure(v, "@system-service", &all);
+		if (r >= 0 && extra)
+			r = strv_extend_strv(&all, extra);
+		if (r >= 0)
+			r = keep_unit_denials(c, all);
+		if (r < 0)
+			return r;
+	}
 	{
 		cleanup_free char *dj = drop ? strv_join(drop, " ") : NULL;
 
@@ -1579,6 +2180,10 @@ static void ctx_release(struct ctx *c)
 {
 	free(c->root_need);
 	free(c->rw_blocker);
+	free(c->switch_user);
+	free(c->switch_group);
+	free(c->switch_why);
+	sdh_settings_free(c->before);
 	strv_free(c->rw_paths);
 	for (size_t k = 0; k < ELEMENTSOF(c->dirs); k++)
 		strv_free(c->dirs[k]);
@@ -1608,13 +2213,26 @@ int sdh_suggest(const struct sdh_suggest_options *o, struct sdh_dropin **ret)
 	c.unit_nonroot = unit_bool(&c, "DynamicUser") ||
 			 (!isempty(user) && !streq(user, "root") && !streq(user, "0"));
 
+	if (o->unit) {
+		struct sdh_diags diags = SDH_DIAGS_INIT;
+
+		/* Unloadable settings leave nothing to compare with: rules then assume defaults. */
+		r = sdh_settings_build(o->unit, &diags, &c.before);
+		sdh_diags_release(&diags);
+		if (r == -ENOMEM)
+			goto finish;
+		r = 0;
+	}
 	analyze_caps(&c);
 	analyze_ipc(&c);
 	if (c.p && !c.unit_nonroot) {
-		r = analyze_root_need(&c);
-		c.dynamic = r >= 0 && !c.root_need;
+		r = analyze_switch(&c);
+		if (r >= 0 && !c.switch_user) {
+			r = analyze_root_need(&c);
+			c.dynamic = r >= 0 && !c.root_need;
+		}
 	}
-	c.runs_root = !c.unit_nonroot && !c.dynamic;
+	c.runs_root = !c.unit_nonroot && !c.dynamic && !c.switch_user;
 	if (r >= 0 && c.p)
 		r = analyze_writes(&c);
 
@@ -1629,6 +2247,7 @@ int sdh_suggest(const struct sdh_suggest_options *o, struct sdh_dropin **ret)
 					     "for more");
 	for (size_t i = 0; r >= 0 && i < ELEMENTSOF(rules); i++)
 		r = rules[i].fn(&c);
+finish:
 	ctx_release(&c);
 	if (r < 0) {
 		sdh_dropin_free(c.d);

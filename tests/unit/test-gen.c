@@ -284,7 +284,7 @@ static void test_gen__localhost_server(void **state)
 	assert_true(has_line(text, "RemoveIPC=yes"));
 	assert_true(has_line(text, "NoNewPrivileges=yes"));
 	assert_true(has_line(text, "ProtectHome=yes"));
-	assert_false(has_line(text, "ProcSubset=pid")); /* safe mode */
+	assert_true(has_line(text, "ProcSubset=pid")); /* only /proc/PID read */
 	assert_null(strstr(text, "\nPrivateNetwork="));
 	/* A reset always comes right before the value of a list directive. */
 	assert_non_null(strstr(text, "\nRestrictAddressFamilies=\nRestrictAddressFamilies=AF_"));
