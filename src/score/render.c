@@ -5,6 +5,7 @@
  */
 #include <langinfo.h>
 #include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +61,16 @@ void sdh_render_options_from_env(unsigned version, struct sdh_render_options *re
 /* Display width: one column per code point, two for the emoji smileys (U+1F300 and up). */
 static size_t width(const char *s, size_t len)
 {
+	const unsigned char *p = (const unsigned char *)s, *e = p + len;
 	size_t w = 0;
 
-	for (const unsigned char *p = (const unsigned char *)s, *e = p + len; p < e; p++) {
+	/* Descriptions are ASCII but for the odd quote: eight bytes at a time while they are. */
+	for (uint64_t x; e - p >= 8; p += 8, w += 8) {
+		memcpy(&x, p, sizeof(x));
+		if (x & UINT64_C(0x8080808080808080))
+			break;
+	}
+	for (; p < e; p++) {
 		if ((*p & 0xc0) == 0x80)
 			continue;
 		w += *p >= 0xf0 ? 2 : 1;
@@ -131,14 +139,15 @@ static void table_set(struct table *t, size_t row, size_t col, const char *s)
 	c->width = width(s, c->len);
 }
 
-/* A copy of S (shorter than 32 bytes: a number) in the cell's scratch slot. */
+/* A copy of S (a number: shorter than the 32 bytes of a slot) in the cell's scratch slot. */
 static int table_set_copy(struct table *t, size_t row, size_t col, const char *s)
 {
-	size_t i = row * t->n_cols + col;
+	size_t i = row * t->n_cols + col, len = strnlen(s, sizeof(t->scratch[i]) - 1);
 
 	if (!t->scratch && !(t->scratch = malloc(t->n_cols * t->n_rows * sizeof(*t->scratch))))
 		return -ENOMEM;
-	(void)snprintf(t->scratch[i], sizeof(t->scratch[i]), "%s", s);
+	memcpy(t->scratch[i], s, len);
+	t->scratch[i][len] = 0;
 	table_set(t, row, col, t->scratch[i]);
 	return 0;
 }

@@ -4,6 +4,7 @@
  * syscall map and formatting.  Parsing of the assignment stream lives in settings-parse.c.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <seccomp.h>
@@ -72,8 +73,13 @@ const char *sdh_setting_to_string(enum sdh_setting f)
 
 int sdh_setting_from_string(const char *name)
 {
+	if (!name)
+		return -EINVAL;
+	/* Called for every assignment of every unit: the first letter rules out most names. */
 	for (unsigned i = 0; i < SDH_SETTING_MAX; i++)
-		if (name && strcasecmp(name, setting_names[i]) == 0)
+		if (tolower((unsigned char)name[0]) ==
+			    tolower((unsigned char)setting_names[i][0]) &&
+		    strcasecmp(name, setting_names[i]) == 0)
 			return (int)i;
 	return -EINVAL;
 }

@@ -192,6 +192,7 @@ struct dir_entry {
 struct listing {
 	dev_t dev;
 	ino_t ino;
+	int fd; /* kept open: unit files are opened relative to it, without a path walk */
 	struct dir_entry *entries;
 	size_t n;
 };
@@ -226,6 +227,12 @@ struct alias_key {
 struct sdh_unit_cache {
 	char *root;
 	char **search;
+	/* The load options the search path was computed from (it allocates ~13 strings): */
+	bool have_options;
+	enum sdh_scope scope;
+	bool split_usr;
+	char **unit_path; /* a copy of opts->unit_path, NULL if that was NULL */
+	bool unit_path_append_default;
 	struct search_dir *dirs; /* one per search path entry */
 	struct listing *listings;
 	size_t n_listings;
@@ -247,8 +254,10 @@ static void cache_clear(struct sdh_unit_cache *c)
 		free(c->dirs[i].chased);
 	free(c->dirs);
 	strv_free(c->search);
+	strv_free(c->unit_path);
 	free(c->root);
 	for (size_t i = 0; i < c->n_listings; i++) {
+		(void)close(c->listings[i].fd);
 		for (size_t j = 0; j < c->listings[i].n; j++)
 			free(c->listings[i].entries[j].name);
 		free(c->listings[i].entries);
@@ -348,12 +357,17 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 			*ret = (int)i;
 			return 0;
 		}
-	dir = fdopendir(fd);
-	if (!dir) {
-		*ret = LISTING_UNKNOWN;
-		return errno == ENOMEM ? -ENOMEM : 0;
+	{
+		int rfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		dir = rfd >= 0 ? fdopendir(rfd) : NULL;
+		if (!dir) {
+			if (rfd >= 0)
+				(void)close(rfd);
+			*ret = LISTING_UNKNOWN;
+			return errno == ENOMEM ? -ENOMEM : 0;
+		}
 	}
-	TAKE_FD(fd);
 	li.dev = st.st_dev;
 	li.ino = st.st_ino;
 	while ((de = readdir(dir))) {
@@ -397,6 +411,7 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 	if (!nl)
 		goto oom;
 	c->listings = nl;
+	li.fd = TAKE_FD(fd);
 	c->listings[c->n_listings] = li;
 	*ret = (int)c->n_listings++;
 	return 0;
@@ -507,6 +522,39 @@ oom:
 fail:
 	cache_clear(c);
 	return r;
+}
+
+/*
+ * cache_prepare() for the search path of OPTS: when OPTS asks for the search path the cache was
+ * filled for, nothing is computed (every load of a run asks for the same one).
+ */
+static int cache_prepare_for(struct sdh_unit_cache *c, const struct sdh_load_options *opts,
+			     const char *root)
+{
+	cleanup_strv char **search = NULL, **unit_path = NULL;
+	bool split = split_usr(opts->version);
+	int r;
+
+	if (c->have_options && c->scope == opts->scope && c->split_usr == split &&
+	    c->unit_path_append_default == opts->unit_path_append_default &&
+	    !c->unit_path == !opts->unit_path && strv_equal(c->unit_path, opts->unit_path) &&
+	    streq_ptr(c->root, root))
+		return 0;
+	r = sdh_unit_search_path(opts, &search);
+	if (r < 0)
+		return r;
+	if (opts->unit_path && !(unit_path = strv_copy(opts->unit_path)))
+		return -ENOMEM;
+	r = cache_prepare(c, root, search);
+	if (r < 0)
+		return r;
+	strv_free(c->unit_path);
+	c->unit_path = TAKE_PTR(unit_path);
+	c->have_options = true;
+	c->scope = opts->scope;
+	c->split_usr = split;
+	c->unit_path_append_default = opts->unit_path_append_default;
+	return 0;
 }
 
 /* --- The name map, looked up lazily: the first search directory with the name wins. --- */
@@ -661,16 +709,13 @@ static int ids_map_get(struct loader *l, const char *name, char **ret)
 int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char ***ret)
 {
 	cleanup_attr(sdh_unit_cache_freep) struct sdh_unit_cache *own = NULL;
-	cleanup_strv char **search = NULL, **out = NULL;
+	cleanup_strv char **out = NULL;
 	struct sdh_unit_cache *c;
 	size_t n = 0;
 	int r;
 
-	if (!opts || !ret)
+	if (!opts || !ret || (unsigned)opts->scope >= SDH_SCOPE_MAX)
 		return -EINVAL;
-	r = sdh_unit_search_path(opts, &search);
-	if (r < 0)
-		return r;
 	c = opts->cache;
 	if (!c) {
 		r = sdh_unit_cache_new(&own);
@@ -678,7 +723,7 @@ int sdh_unit_list(const struct sdh_load_options *opts, const char *suffix, char 
 			return r;
 		c = own;
 	}
-	r = cache_prepare(c, normalize_root(opts->root), search);
+	r = cache_prepare_for(c, opts, normalize_root(opts->root));
 	if (r < 0)
 		return r;
 	out = calloc(c->n + 1, sizeof(char *));
@@ -1056,10 +1101,11 @@ struct sdh_unit *sdh_unit_free(struct sdh_unit *u)
 DEFINE_CLEANUP_FUNC(struct sdh_unit *, sdh_unit_free, sdh_unit_freep)
 
 /*
- * chase_in_root() of PATH, from the cache when PATH is a plain file right in a search directory
- * (a fragment): the directory's resolution is known, the file's name needs no following.
+ * Whether PATH is a plain file right in a search directory (a fragment, mostly), and then the
+ * directory of its listing (resolved inside the root, as chase_in_root() would) and its name.
  */
-static int chase_unit_file(struct loader *l, const char *path, char **ret)
+static bool cached_unit_file(struct loader *l, const char *path, int *ret_dirfd,
+			     const char **ret_name)
 {
 	for (size_t i = 0; l->search[i]; i++) {
 		const struct search_dir *sd = &l->cache->dirs[i];
@@ -1067,13 +1113,68 @@ static int chase_unit_file(struct loader *l, const char *path, char **ret)
 
 		if (!tail || !*tail || strchr(tail, '/'))
 			continue;
-		if (cache_lookup(l->cache, sd->in_root, tail) == ENTRY_FILE) {
-			*ret = path_join(sd->chased, tail);
-			return *ret ? 0 : -ENOMEM;
-		}
-		break;
+		if (cache_lookup(l->cache, sd->in_root, tail) != ENTRY_FILE)
+			return false;
+		*ret_dirfd = l->cache->listings[sd->in_root].fd;
+		*ret_name = tail;
+		return true;
 	}
-	return chase_in_root(l->root, path, 0, ret);
+	return false;
+}
+
+/*
+ * Read the regular file NAME in DIRFD as read_full_file_at() does, in fewer system calls: the size
+ * fstat() reports is read at once, without the read() that would only confirm the end (the tree
+ * does not change while the cache is in use, unit.h).  A file that grows is read to its end.
+ */
+static int read_regular_file_at(int dirfd, const char *name, char **ret, size_t *ret_len)
+{
+	cleanup_fd int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	cleanup_free char *buf = NULL;
+	size_t len = 0, alloc;
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return read_full_file_at(dirfd, name, SDH_FILE_SIZE_MAX, ret, ret_len);
+	if ((size_t)st.st_size > SDH_FILE_SIZE_MAX)
+		return -EFBIG;
+	alloc = (size_t)st.st_size + 2; /* one byte more than expected, and the NUL */
+	buf = malloc(alloc);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len + 1 >= alloc) {
+			char *nb = realloc(buf, alloc * 2);
+
+			if (!nb)
+				return -ENOMEM;
+			buf = nb;
+			alloc *= 2;
+		}
+		n = read(fd, buf + len, alloc - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > SDH_FILE_SIZE_MAX)
+			return -EFBIG;
+		if (len == (size_t)st.st_size)
+			break;
+	}
+	buf[len] = 0;
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
 }
 
 /* Read a file of the unit (inside the root); masked: a /dev/null link or an empty file. */
@@ -1081,20 +1182,25 @@ static int read_unit_file(struct loader *l, const char *path, char **ret, size_t
 			  bool *ret_masked)
 {
 	cleanup_free char *chased = NULL, *host = NULL;
-	int r;
+	const char *name;
+	int dirfd, r;
 
 	*ret_masked = false;
-	r = chase_unit_file(l, path, &chased);
-	if (r < 0)
-		return r;
-	if (streq(chased, "/dev/null")) {
-		*ret_masked = true;
-		return 0;
+	if (cached_unit_file(l, path, &dirfd, &name))
+		r = read_regular_file_at(dirfd, name, ret, ret_len);
+	else {
+		r = chase_in_root(l->root, path, 0, &chased);
+		if (r < 0)
+			return r;
+		if (streq(chased, "/dev/null")) {
+			*ret_masked = true;
+			return 0;
+		}
+		host = root_join(l->root, chased);
+		if (!host)
+			return -ENOMEM;
+		r = read_full_file_at(AT_FDCWD, host, SDH_FILE_SIZE_MAX, ret, ret_len);
 	}
-	host = root_join(l->root, chased);
-	if (!host)
-		return -ENOMEM;
-	r = read_full_file_at(AT_FDCWD, host, SDH_FILE_SIZE_MAX, ret, ret_len);
 	if (r < 0)
 		return r;
 	*ret_masked = *ret_len == 0;
@@ -1153,7 +1259,7 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 		  struct sdh_unit **ret)
 {
 	cleanup_attr(sdh_unit_freep) struct sdh_unit *u = NULL;
-	cleanup_strv char **search = NULL, **names = NULL;
+	cleanup_strv char **names = NULL;
 	cleanup_free char *fragment = NULL;
 	cleanup_attr(sdh_unit_cache_freep) struct sdh_unit_cache *own = NULL;
 	struct loader l;
@@ -1164,13 +1270,9 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 	kind = unit_name_classify(name);
 	if (!kind)
 		return -EINVAL;
-	r = sdh_unit_search_path(opts, &search);
-	if (r < 0)
-		return r;
 	l = (struct loader){
 		.root = normalize_root(opts->root),
 		.version = effective_version(opts->version),
-		.search = search,
 		.diags = diags,
 		.cache = opts->cache,
 	};
@@ -1182,9 +1284,10 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 			return r;
 		l.cache = own;
 	}
-	r = cache_prepare(l.cache, l.root, l.search);
+	r = cache_prepare_for(l.cache, opts, l.root);
 	if (r < 0)
 		return r;
+	l.search = l.cache->search;
 
 	u = calloc(1, sizeof(*u));
 	if (!u)
