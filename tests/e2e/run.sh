@@ -33,7 +33,10 @@ e2e_need_host
     exit 1
 }
 
-cleanup() { ct_stop "$CT" >/dev/null 2>&1 || true; }
+cleanup() {
+    ct_stop "$CT" >/dev/null 2>&1 || true
+    rm -f "${HARDENED:-}"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -87,7 +90,8 @@ declare -A GOOD_FLOOR=([redis-server.service]=1)
 # systemd-memcached-wrapper"); with the wrapper the daemon keeps root (User=, CAP_SETUID/SETGID,
 # @privileged), which alone costs about 0.8.  Compared with before only; reported, not failed.
 declare -A GOOD_NOT_COMPARABLE=([memcached.service]="good.conf replaces ExecStart= (root-only wrapper)")
-hardened=()
+# harden_unit runs in a command substitution: its table rows go through a file.
+HARDENED=$(mktemp /tmp/sdh-e2e-hardened.XXXXXX)
 
 # ----------------------------------------------------------------------------------------------
 # HOOK: harden_unit CT UNIT BEFORE -- the sdharden pipeline, run inside the container against
@@ -152,7 +156,7 @@ harden_unit() {
     fi
     [ "$lint" = ok ] || why+=("$lint")
     [ ${#why[@]} -eq 0 ] || rc=1
-    hardened+=("$(printf '%-28s %-7s %-7s %-5s %-6s %s' "$u" "$before" "$after" "$good" "${probe%% *}" "$how")")
+    printf '%-28s %-7s %-7s %-6s %-5s %s\n' "$u" "$before" "$after" "${probe%% *}" "$good" "$how" >>"$HARDENED"
     if [ $rc -eq 0 ]; then
         echo "$how: probe ok, lint+analyze ok, $before -> $after (good.conf $good)"
     else
@@ -293,11 +297,11 @@ rc=0; out=$("$E2E_DIR/t-profile-unit.sh" "$CT" 2>&1) || rc=$?; printf '%s\n' "$o
 echo
 printf '%-26s %-30s %-8s %-6s %s\n' UNIT CHECK EXPOSURE RESULT DETAIL
 printf '%s\n' "${table[@]}"
-if [ ${#hardened[@]} -gt 0 ]; then
+if [ -s "$HARDENED" ]; then
     echo
-    printf '%-28s %-7s %-7s %-5s %-6s %s\n' "HARDENED (${E2E_HARDEN:-profile})" BEFORE AFTER GOOD PROBE HOW
-    printf '%s\n' "${hardened[@]}"
-    printf '%s\n' "${hardened[@]}" | awk '{ print $3 }' | sort -n |
+    printf '%-28s %-7s %-7s %-6s %-5s %s\n' "HARDENED (${E2E_HARDEN:-profile})" BEFORE AFTER PROBE GOOD HOW
+    cat "$HARDENED"
+    awk '{ print $3 }' "$HARDENED" | sort -n |
         awk '{ v[NR] = $1 } END { if (NR) printf "median exposure after: %s\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 fi
 echo
