@@ -8,7 +8,7 @@ pkgs=(
     make gcc pkg-config gawk
     libseccomp-dev libjson-c-dev libcap-dev libsystemd-dev   # libsdharden
     libbpf-dev bpftool libelf-dev zlib1g-dev clang llvm      # eBPF profiler backend
-    libcmocka-dev python3 strace                             # tests
+    libcmocka-dev python3 python3-jsonschema python3-prometheus-client strace  # tests
     libclang-rt-14-dev                                       # libFuzzer + sanitizer runtimes for clang
     clang-format                                             # make format-check
 )

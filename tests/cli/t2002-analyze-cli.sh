@@ -86,6 +86,7 @@ rules = {r["id"] for r in s["runs"][0]["tool"]["driver"]["rules"]}
 assert ids <= rules
 # ProtectHome is implied (read-only, partial) by DynamicUser: no line; PrivateDevices: no line.
 EOF2
+cp "$WORK/out" "$WORK/hard.sarif"
 mkunit "$r" $d/line.service <<'EOF2'
 [Service]
 ExecStart=/bin/true
@@ -93,10 +94,28 @@ PrivateTmp=no
 EOF2
 expect_exit 0 a --format=sarif line.service
 python3 -c 'import json,sys; r=[x for x in json.load(open(sys.argv[1]))["runs"][0]["results"] if x["ruleId"]=="PrivateTmp"][0]; l=r["locations"][0]["physicalLocation"]; assert l["region"]["startLine"]==3 and l["artifactLocation"]["uri"].endswith("line.service"), l' "$WORK/out"
+# Both logs validate against the complete SARIF 2.1.0 schema (tests/schemas/).
+rc=0; "$TOP/tests/sarif-validate.py" "$WORK/hard.sarif" "$WORK/out" || rc=$?
+[ $rc -eq 0 ] || { [ $rc -eq 77 ] && [ -z "${CI:-}" ]; } || fail "SARIF does not validate against the 2.1.0 schema"
 
 expect_exit 0 a --format=prometheus base.service hard.service
 assert_file_has_content "$WORK/out" '^sdharden_unit_exposure\{unit="base.service"\} 9.6$'
 assert_file_has_content "$WORK/out" '^sdharden_check_exposure\{unit="base.service",check="PrivateNetwork"\} 0.5$'
+# The text format parses with the Prometheus client library's own parser (as node_exporter's
+# textfile collector would read it): 2 units x (1 overall + 81 checks) samples.
+if /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null; then
+    /usr/bin/python3 - "$WORK/out" <<'EOF2' || fail "Prometheus text format does not parse"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+fams = {f.name: f for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+assert fams["sdharden_unit_exposure"].type == "gauge"
+units = {s.labels["unit"]: s.value for s in fams["sdharden_unit_exposure"].samples}
+assert units == {"base.service": 9.6, "hard.service": units["hard.service"]} and len(units) == 2, units
+assert len(fams["sdharden_check_exposure"].samples) == 2 * 81, len(fams["sdharden_check_exposure"].samples)
+EOF2
+elif [ -n "${CI:-}" ]; then
+    fail "python3-prometheus-client missing in CI"
+fi
 expect_exit 0 a --format=markdown base.service
 assert_file_has_content "$WORK/out" '^## base.service: 9.6 UNSAFE$'
 assert_file_has_content "$WORK/out" '^\| ✗ \| `PrivateNetwork=` \| Service has access to the host.s network \| 0.5 \|$'
