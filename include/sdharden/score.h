@@ -47,17 +47,18 @@ int sdh_policy_parse(const char *text, size_t len, unsigned version, struct sdh_
 struct sdh_policy *sdh_policy_free(struct sdh_policy *p);
 const struct sdh_policy_entry *sdh_policy_find(const struct sdh_policy *p, const char *json_field);
 
+/* Members ordered by size: a run keeps ~75 rows per unit for every unit. */
 struct sdh_score_row {
 	const struct sdh_check_row *check;
-	unsigned order;          /* position in the check table (0-based) */
 	uint64_t badness;        /* SDH_BADNESS_NA when not applicable */
 	uint64_t weight;         /* after policy */
 	uint64_t range;          /* after policy */
-	int set;                 /* 1 good, 0 bad or partial, -1 N/A */
 	const char *description; /* NULL: empty cell; points into the check table, policy or dyn */
 	char *dyn;               /* owned dynamic description, if any */
+	unsigned order;          /* position in the check table (0-based) */
+	int set;                 /* 1 good, 0 bad or partial, -1 N/A */
+	unsigned exposure;       /* tenths, for the EXPOSURE column */
 	bool has_exposure;
-	unsigned exposure; /* tenths, for the EXPOSURE column */
 };
 
 struct sdh_score {

@@ -4,6 +4,7 @@
  * `systemd-analyze security`.  Every check's rule is picked by the assess_kind column of the
  * version's check table; parameters (capability masks, namespaces, groups) come from that table.
  */
+#include <endian.h>
 #include <errno.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -524,8 +525,33 @@ static uint64_t div_up(uint64_t a, uint64_t b)
 /* format-table's cell comparison, including the pre-v258 handling of empty cells (§5.1). */
 struct sort_ctx {
 	const struct sdh_score_row *rows; /* index 0 is the header */
+	const uint64_t (*keys)[2];        /* per row (same indexes): see description_key() */
 	bool old_empty;
 };
+
+/*
+ * The first 16 bytes of S as two big-endian words, zero-padded: keys compare like strcmp() does
+ * whenever they differ, so most comparisons of the sort need not look at the strings (many
+ * descriptions share "Service has " and the like, hence two words).
+ */
+static void description_key(const char *s, uint64_t ret[static 2])
+{
+	unsigned char b[16] = { 0 };
+
+	memcpy(b, s, strnlen(s, sizeof(b)));
+	memcpy(ret, b, sizeof(b));
+	ret[0] = be64toh(ret[0]);
+	ret[1] = be64toh(ret[1]);
+}
+
+static int cmp_keys(const uint64_t a[static 2], const uint64_t b[static 2])
+{
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return 0;
+}
 
 static int cmp_rows(size_t a, size_t b, const struct sort_ctx *c)
 {
@@ -541,7 +567,7 @@ static int cmp_rows(size_t a, size_t b, const struct sort_ctx *c)
 	da = c->rows[a - 1].description;
 	db = c->rows[b - 1].description;
 	if (da && db)
-		r = strcmp(da, db);
+		r = cmp_keys(c->keys[a], c->keys[b]) ?: strcmp(da, db);
 	else if (c->old_empty)
 		r = a < b ? -1 : a > b; /* generic fallback: original order */
 	else
@@ -581,14 +607,23 @@ static int sort_rows(struct sdh_score *sc)
 {
 	struct sort_ctx c = { .rows = sc->rows, .old_empty = sc->version < SDH_VERSION(258, 0) };
 	size_t n = sc->n_rows + 1;
-	cleanup_free size_t *idx = calloc(n, sizeof(*idx));
-	cleanup_free size_t *tmp = calloc(n, sizeof(*tmp));
-	cleanup_free struct sdh_score_row *sorted = calloc(sc->n_rows, sizeof(*sorted));
+	/* One block: the keys, indexes, the merge's scratch. */
+	cleanup_free void *work = malloc(n * (2 * sizeof(uint64_t) + 2 * sizeof(size_t)));
+	cleanup_free struct sdh_score_row *sorted =
+		malloc(MAX(sc->n_rows, (size_t)1) * sizeof(*sorted));
+	uint64_t(*keys)[2] = work;
+	size_t *idx = (size_t *)(keys + n), *tmp = idx + n;
 
-	if (!idx || !tmp || !sorted)
+	if (!work || !sorted)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		idx[i] = i;
+		if (i > 0 && sc->rows[i - 1].description)
+			description_key(sc->rows[i - 1].description, keys[i]);
+		else
+			keys[i][0] = keys[i][1] = 0;
+	}
+	c.keys = keys;
 	merge_sort(idx, n, tmp, &c);
 	for (size_t i = 1; i < n; i++)
 		sorted[i - 1] = sc->rows[idx[i] - 1];
