@@ -62,7 +62,7 @@ void strbuf_reserve(struct strbuf *sb, size_t extra)
 	(void)grow(sb, extra);
 }
 
-void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t len)
 {
 	if (!grow(sb, len))
 		return;
@@ -78,10 +78,10 @@ void strbuf_adds(struct strbuf *sb, const char *s)
 
 void strbuf_addc_slow(struct strbuf *sb, char c)
 {
-	strbuf_add(sb, &c, 1);
+	strbuf_add_slow(sb, &c, 1);
 }
 
-void strbuf_addchars(struct strbuf *sb, char c, size_t n)
+void strbuf_addchars_slow(struct strbuf *sb, char c, size_t n)
 {
 	if (!grow(sb, n))
 		return;

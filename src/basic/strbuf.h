@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "basic/macro.h"
 
@@ -34,10 +35,9 @@ char *strbuf_detach(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 /* Make room for EXTRA more bytes, so that many small appends do not reallocate. */
 void strbuf_reserve(struct strbuf *sb, size_t extra);
-void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_add_slow(struct strbuf *sb, const void *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
-/* Append N copies of C (padding). */
-void strbuf_addchars(struct strbuf *sb, char c, size_t n);
+void strbuf_addchars_slow(struct strbuf *sb, char c, size_t n);
 void strbuf_addc_slow(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) printf_attr(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) printf_attr(2, 0);
@@ -48,10 +48,41 @@ static inline int strbuf_error(const struct strbuf *sb)
 	return sb->oom ? -ENOMEM : 0;
 }
 
-/* Inline: renderers append single characters by the million. */
+/*
+ * The appends are inline when the buffer has room (renderers append cells, padding and single
+ * characters by the million); the _slow() variants grow it.
+ */
+static inline bool strbuf_has_room(const struct strbuf *sb, size_t extra)
+{
+	return !sb->oom && sb->len + extra + 1 <= sb->alloc;
+}
+
+static inline void strbuf_add(struct strbuf *sb, const void *data, size_t len)
+{
+	if (!strbuf_has_room(sb, len)) {
+		strbuf_add_slow(sb, data, len);
+		return;
+	}
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = 0;
+}
+
+/* Append N copies of C (padding). */
+static inline void strbuf_addchars(struct strbuf *sb, char c, size_t n)
+{
+	if (!strbuf_has_room(sb, n)) {
+		strbuf_addchars_slow(sb, c, n);
+		return;
+	}
+	memset(sb->buf + sb->len, c, n);
+	sb->len += n;
+	sb->buf[sb->len] = 0;
+}
+
 static inline void strbuf_addc(struct strbuf *sb, char c)
 {
-	if (sb->oom || sb->len + 2 > sb->alloc) {
+	if (!strbuf_has_room(sb, 1)) {
 		strbuf_addc_slow(sb, c);
 		return;
 	}
