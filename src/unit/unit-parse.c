@@ -246,7 +246,8 @@ static bool next_line(const char *buf, size_t len, size_t *pos, size_t *ret_star
 int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 {
 	struct parse_state s = { 0 };
-	cleanup_strbuf struct strbuf cont = STRBUF_INIT;
+	/* LINE holds the raw line, reused (it was one allocation per line of every file). */
+	cleanup_strbuf struct strbuf cont = STRBUF_INIT, line0 = STRBUF_INIT;
 	bool in_cont = false, bom_seen = false, nul_reported = false;
 	unsigned line = 0, cont_line = 0;
 	size_t pos = 0, start, n;
@@ -254,8 +255,7 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 	int r = 0;
 
 	while (next_line(buf, len, &pos, &start, &n, &nul)) {
-		cleanup_free char *l0 = NULL;
-		const char *l, *c;
+		const char *l, *c, *l0;
 		char *cur;
 		bool escaped = false;
 
@@ -274,11 +274,13 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 			r = r < 0 ? r : -ENOBUFS;
 			goto out;
 		}
-		l0 = strndup(buf + start, n);
-		if (!l0) {
+		strbuf_reset(&line0);
+		strbuf_add(&line0, buf + start, n);
+		if (strbuf_error(&line0)) {
 			r = -ENOMEM;
 			goto out;
 		}
+		l0 = line0.buf;
 		/* Comments are recognised on the raw line, even inside a continuation. */
 		c = l0 + strspn(l0, WHITESPACE);
 		if (*c && strchr("#;", *c))
@@ -306,8 +308,9 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 			goto out;
 		}
 		cur = cont.buf;
-		for (char *e = cur; *e; e++)
-			escaped = !escaped && *e == '\\';
+		/* An odd run of backslashes at the end continues the line. */
+		for (size_t k = cont.len; k > 0 && cur[k - 1] == '\\'; k--)
+			escaped = !escaped;
 		if (escaped) {
 			cont.buf[cont.len - 1] = ' ';
 			in_cont = true;
