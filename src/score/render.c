@@ -187,7 +187,8 @@ static void table_render(const struct table *t, struct strbuf *sb)
 				break;
 			if (t->right[c] && r > 0)
 				strbuf_addchars(sb, ' ', pad);
-			strbuf_add(sb, cell->s, cell->len);
+			if (cell->s)
+				strbuf_add(sb, cell->s, cell->len);
 			if ((!t->right[c] || r == 0) && !last)
 				strbuf_addchars(sb, ' ', pad);
 		}
