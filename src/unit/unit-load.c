@@ -591,10 +591,17 @@ static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct e
 	size_t sz = 4096;
 	int r;
 
-	if (kind == ENTRY_ABSENT)
+	if (kind == ENTRY_ABSENT || kind == ENTRY_DIR || kind == ENTRY_OTHER)
 		return 0;
 	path = path_join(dir, name);
-	if (!path || !(host = root_join(l->root, path)))
+	if (!path)
+		return -ENOMEM;
+	if (kind == ENTRY_FILE) {
+		ret->fragment = TAKE_PTR(path);
+		return 1;
+	}
+	host = root_join(l->root, path);
+	if (!host)
 		return -ENOMEM;
 	if (kind == ENTRY_UNKNOWN) {
 		struct stat st;
@@ -602,10 +609,10 @@ static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct e
 		if (lstat(host, &st) < 0)
 			return 0;
 		kind = kind_of_mode(st.st_mode);
-	}
-	if (kind == ENTRY_FILE) {
-		ret->fragment = TAKE_PTR(path);
-		return 1;
+		if (kind == ENTRY_FILE) {
+			ret->fragment = TAKE_PTR(path);
+			return 1;
+		}
 	}
 	if (kind != ENTRY_LINK)
 		return 0;
