@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"  -o, --output=FILE        write the profile here (default: stdout)\n"
 		"      --backend=BACKEND    auto (default: bpf if permitted), bpf or seccomp\n"
 		"      --duration=SECS      stop recording after SECS seconds\n"
-		"      --unit=UNIT          restart UNIT (systemd) and follow it from its first\n"
+		"      --unit=UNIT          stop UNIT (systemd), start it and follow it from its first\n"
 		"                           execve, ExecStartPre= to ExecStartPost= and every\n"
 		"                           child, until it stops (bpf)\n"
 		"      --pid=PID            follow a running process, its children and new ones (bpf)\n"
@@ -175,12 +175,17 @@ static int record_error(int r, const struct sdh_record_options *o)
 			log_error("no such process or cgroup: '%s'", o->cgroup ? o->cgroup : "pid");
 		return SDH_EXIT_USAGE;
 	case -ESRCH: log_error("no such process or cgroup to attach to"); return SDH_EXIT_USAGE;
+	case -ETIMEDOUT:
+		if (!o->unit)
+			break;
+		log_error("unit '%s' did not stop in time; nothing was recorded", o->unit);
+		return SDH_EXIT_FINDINGS;
 	case -ENOEXEC:
 		log_error_errno(r, "cannot execute '%s': %m", o->command ? o->command[0] : "?");
 		return SDH_EXIT_USAGE;
 	case -EACCES:
 		if (o->unit) {
-			log_error("permission denied: cannot restart unit '%s'", o->unit);
+			log_error("permission denied: cannot stop or start unit '%s'", o->unit);
 			return SDH_EXIT_NOPERM;
 		}
 		log_error_errno(r, "cannot execute '%s': %m", o->command ? o->command[0] : "?");
@@ -203,8 +208,10 @@ static int record_error(int r, const struct sdh_record_options *o)
 		else
 			log_error("unsupported: the bpf back end is not built into this sdharden");
 		return SDH_EXIT_USAGE;
-	default: log_error_errno(r, "recording failed: %m"); return SDH_EXIT_INTERNAL;
+	default: break;
 	}
+	log_error_errno(r, "recording failed: %m");
+	return SDH_EXIT_INTERNAL;
 }
 
 int verb_profile(int argc, char *argv[], struct sdh_cli *cli)

@@ -210,17 +210,40 @@ uint64_t manager_unit_parent_cgroup(const struct manager_unit *u)
 	return u->parent_cgroup;
 }
 
-int manager_unit_restart(struct manager_unit *u)
+static int unit_job(struct manager_unit *u, const char *method)
 {
 	cleanup_bus_error sd_bus_error error = SD_BUS_ERROR_NULL;
 	cleanup_bus_message sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(u->bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE,
-			       "RestartUnit", &error, &reply, "ss", u->id, "replace");
+	r = sd_bus_call_method(u->bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, method,
+			       &error, &reply, "ss", u->id, "replace");
 	if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.AccessDenied"))
 		return -EACCES;
 	return r < 0 ? r : 0;
+}
+
+int manager_unit_start(struct manager_unit *u)
+{
+	return unit_job(u, "StartUnit");
+}
+
+int manager_unit_stop_wait(struct manager_unit *u, unsigned timeout_ms)
+{
+	int r = unit_job(u, "StopUnit");
+
+	if (r < 0)
+		return r;
+	/* The stop job runs ExecStop= and waits for the processes: poll until it is done. */
+	for (unsigned waited = 0; waited < timeout_ms; waited += 50) {
+		int status, sig;
+
+		r = manager_unit_running(u, &status, &sig);
+		if (r <= 0)
+			return r;
+		(void)usleep(50 * 1000);
+	}
+	return -ETIMEDOUT;
 }
 
 int manager_unit_running(struct manager_unit *u, int *ret_status, int *ret_signal)

@@ -22,7 +22,9 @@ struct manager_unit *manager_unit_free(struct manager_unit *u);
 const char *manager_unit_id(const struct manager_unit *u);
 uint64_t manager_unit_parent_cgroup(const struct manager_unit *u);
 /* Queue a restart (a start when inactive). */
-int manager_unit_restart(struct manager_unit *u);
+int manager_unit_start(struct manager_unit *u);
+/* Stop the unit and wait until it is inactive (or failed) with no job left: 0, -ETIMEDOUT. */
+int manager_unit_stop_wait(struct manager_unit *u, unsigned timeout_ms);
 /*
  * 1 while the unit runs or a job of it is pending, 0 once it is inactive or failed with no job
  * left; with 0, the main process's exit (*ret_status, *ret_signal; -1/0 when unknown).

@@ -86,6 +86,7 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 	struct timespec start, last, polled;
 	struct tev_event *ev = NULL;
 	bool stopped = false, unit_ended = false;
+	bool unit_down = false; /* we stopped the unit and have not started it again */
 	pid_t main_pid = -1;
 	char cwd[4096];
 	int r, status, unit_status = -1, unit_signal = 0;
@@ -125,6 +126,17 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 	r = summarizer_new(p, &s);
 	if (r < 0)
 		goto finish;
+	if (unit) {
+		/*
+		 * Stop the unit before attaching, so that what its old instance does on the way
+		 * out (ExecStop=, signals to its main process) is not taken for the new one's
+		 * needs. systemd's default TimeoutStopSec= is 90 s; allow a little more.
+		 */
+		unit_down = true;
+		r = manager_unit_stop_wait(unit, 100 * 1000);
+		if (r < 0)
+			goto finish;
+	}
 	r = ops->init(o, unit ? &tu : NULL, &t);
 	if (r < 0)
 		goto finish;
@@ -135,9 +147,10 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 		goto finish;
 	if (unit) {
 		/* Attached: the unit's processes are adopted from their execve on. */
-		r = manager_unit_restart(unit);
+		r = manager_unit_start(unit);
 		if (r < 0)
 			goto finish;
+		unit_down = false;
 	}
 	if (main_pid > 0) {
 		r = summarizer_add_process(s, main_pid, getcwd(cwd, sizeof(cwd)) ? cwd : NULL);
@@ -206,6 +219,9 @@ int sdh_profile_record(const struct sdh_record_options *o, struct sdh_profile **
 finish:
 	if (t)
 		ops->free(t);
+	/* Failing to attach must not leave the user's service stopped. */
+	if (unit_down)
+		(void)manager_unit_start(unit);
 	summarizer_free(s);
 	manager_unit_free(unit);
 	sdh_profile_free(p);

@@ -22,7 +22,7 @@ E2E_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/e2e/probes.sh
 . "$E2E_DIR/probes.sh"
 
-UNITS=(nginx.service redis-server.service memcached.service postgresql@15-main.service ssh.service)
+read -r -a UNITS <<<"${E2E_UNITS:-nginx.service redis-server.service memcached.service postgresql@15-main.service ssh.service}"
 CT=sdh-e2e-$$
 passed=0 failed=0 skipped=0
 table=()
@@ -168,29 +168,25 @@ harden_unit() {
     return $rc
 }
 
-# profile_unit CT UNIT: /root/UNIT.prof inside CT, recorded from the unit's first exec while the
-# probe exercises it.  The unit runs in a slice of its own whose cgroup exists before it starts
-# (a keep-alive process holds it: the profiler ends when its cgroup is empty), and the profiler
-# follows that slice (BPF back end) for E2E_PROFILE_S seconds.
+# profile_unit CT UNIT: /root/UNIT.prof inside CT, recorded by `sdharden profile --unit` (which
+# restarts the unit once attached and records from its first exec: ExecStartPre=, ExecStart= and
+# every child, not systemd's sandbox set-up) while the probe exercises it, for E2E_PROFILE_S
+# seconds.
 profile_unit() {
-    # No dash in the slice name: a dash nests slices (a-b.slice lives in a.slice).
-    local ct=$1 u=$2 d=/etc/systemd/system/$2.d slice=sdhe2eprof.slice rc=0 i
-    ct_exec "$ct" mkdir -p "$d"
-    printf '[Service]\nSlice=%s\n' "$slice" | ct_exec "$ct" sh -c "cat > $d/zz-sdh-e2e-slice.conf"
-    ct_exec "$ct" systemctl daemon-reload
-    ct_exec "$ct" timeout 30 systemctl stop "$u" >/dev/null 2>&1 || true
-    ct_exec "$ct" systemd-run -q --slice="$slice" --unit=sdh-e2e-keepalive sleep 120 >/dev/null 2>&1 || true
-    ct_exec "$ct" sh -c "timeout $((${E2E_PROFILE_S:-8} + 10)) /opt/sdharden/sdharden profile \
-        --cgroup=/sys/fs/cgroup/$slice --duration=${E2E_PROFILE_S:-8} -o /root/$u.prof \
+    local ct=$1 u=$2 rc=0 i st
+    ct_exec "$ct" rm -f "/root/$u.prof"
+    ct_exec "$ct" sh -c "timeout $((${E2E_PROFILE_S:-8} + 30)) /opt/sdharden/sdharden profile \
+        --unit=$u --duration=${E2E_PROFILE_S:-8} -o /root/$u.prof \
         >/root/$u.prof.log 2>&1 & echo \$! > /root/$u.prof.pid"
-    sleep 0.5
-    ct_exec "$ct" timeout 30 systemctl start "$u" >/dev/null 2>&1 || true
-    for ((i = 0; i < 3; i++)); do ct_probe "$ct" "$u" || true; done
+    # Wait for the restart the profiler makes, then drive the daemon with its client.
+    for ((i = 0; i < 50; i++)); do
+        st=$(ct_exec "$ct" systemctl show -P ActiveState "$u" 2>/dev/null) || true
+        [ "$i" -ge 5 ] && [ "$st" = active ] && break
+        sleep 0.2
+    done
+    for ((i = 0; i < 3; i++)); do ct_probe "$ct" "$u" || true; sleep 0.5; done
     ct_exec "$ct" sh -c "while kill -0 \$(cat /root/$u.prof.pid) 2>/dev/null; do sleep 0.2; done"
     ct_exec "$ct" test -s "/root/$u.prof" || rc=1
-    ct_exec "$ct" systemctl stop sdh-e2e-keepalive.service >/dev/null 2>&1 || true
-    ct_exec "$ct" rm -f "$d/zz-sdh-e2e-slice.conf"
-    ct_exec "$ct" systemctl daemon-reload
     restart_settle "$ct" "$u"
     return $rc
 }
