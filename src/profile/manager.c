@@ -9,14 +9,10 @@
 #include <systemd/sd-bus.h>
 #include <unistd.h>
 
+#include "basic/bus-util.h"
 #include "basic/macro.h"
 #include "basic/string-util.h"
 #include "profile/manager.h"
-
-#define MANAGER_SERVICE   "org.freedesktop.systemd1"
-#define MANAGER_PATH      "/org/freedesktop/systemd1"
-#define MANAGER_INTERFACE "org.freedesktop.systemd1.Manager"
-#define UNIT_INTERFACE    "org.freedesktop.systemd1.Unit"
 
 struct manager_unit {
 	sd_bus *bus;
@@ -26,43 +22,12 @@ struct manager_unit {
 	uint64_t parent_cgroup;
 };
 
-static void bus_errorp(sd_bus_error *e)
-{
-	sd_bus_error_free(e);
-}
-
-static void bus_messagep(sd_bus_message **m)
-{
-	if (*m)
-		sd_bus_message_unref(*m);
-}
-
-#define cleanup_bus_error   cleanup_attr(bus_errorp)
-#define cleanup_bus_message cleanup_attr(bus_messagep)
-
-/* Like systemctl: as root the manager's private socket, which works without dbus-daemon. */
+/* The system manager's bus; -ENOTCONN when no manager answers (systemd not running). */
 static int bus_open(sd_bus **ret)
 {
-	sd_bus *bus = NULL;
-	int r;
+	int r = bus_open_manager(false, ret);
 
-	if (geteuid() == 0) {
-		r = sd_bus_new(&bus);
-		if (r >= 0)
-			r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
-		if (r >= 0)
-			r = sd_bus_start(bus);
-		if (r >= 0) {
-			*ret = bus;
-			return 0;
-		}
-		bus = sd_bus_flush_close_unref(bus);
-	}
-	r = sd_bus_open_system(&bus);
-	if (r < 0)
-		return r == -ENOMEM ? r : -ENOTCONN;
-	*ret = bus;
-	return 0;
+	return r < 0 && r != -ENOMEM ? -ENOTCONN : r;
 }
 
 static int get_string(struct manager_unit *u, const char *path, const char *interface,
@@ -70,8 +35,8 @@ static int get_string(struct manager_unit *u, const char *path, const char *inte
 {
 	cleanup_bus_error sd_bus_error error = SD_BUS_ERROR_NULL;
 
-	return sd_bus_get_property_string(u->bus, MANAGER_SERVICE, path, interface, name, &error,
-					  ret);
+	return sd_bus_get_property_string(u->bus, BUS_MANAGER_SERVICE, path, interface, name,
+					  &error, ret);
 }
 
 /* The cgroup2 mount point (/sys/fs/cgroup, or /sys/fs/cgroup/unified on a hybrid host). */
@@ -108,8 +73,8 @@ static uint64_t slice_cgroup(struct manager_unit *u)
 
 	if (get_string(u, u->path, u->interface, "Slice", &slice) < 0 || isempty(slice))
 		return 0;
-	if (sd_bus_call_method(u->bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "GetUnit",
-			       &error, &reply, "s", slice) < 0 ||
+	if (sd_bus_call_method(u->bus, BUS_MANAGER_SERVICE, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE,
+			       "GetUnit", &error, &reply, "s", slice) < 0 ||
 	    sd_bus_message_read(reply, "o", &spath) < 0)
 		return 0;
 	if (get_string(u, spath, "org.freedesktop.systemd1.Slice", "ControlGroup", &cg) < 0 ||
@@ -142,8 +107,8 @@ int manager_unit_open(const char *name, struct manager_unit **ret)
 	r = bus_open(&u->bus);
 	if (r < 0)
 		goto fail;
-	r = sd_bus_call_method(u->bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "LoadUnit",
-			       &error, &reply, "s", full);
+	r = sd_bus_call_method(u->bus, BUS_MANAGER_SERVICE, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE,
+			       "LoadUnit", &error, &reply, "s", full);
 	if (r < 0) {
 		/* An invalid name, or no manager behind the socket. */
 		r = sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.InvalidArgs") ||
@@ -161,9 +126,9 @@ int manager_unit_open(const char *name, struct manager_unit **ret)
 		r = -ENOMEM;
 		goto fail;
 	}
-	r = get_string(u, u->path, UNIT_INTERFACE, "LoadState", &load);
+	r = get_string(u, u->path, BUS_UNIT_INTERFACE, "LoadState", &load);
 	if (r >= 0)
-		r = get_string(u, u->path, UNIT_INTERFACE, "Id", &u->id);
+		r = get_string(u, u->path, BUS_UNIT_INTERFACE, "Id", &u->id);
 	if (r < 0)
 		goto fail;
 	if (!streq(load, "loaded")) {
@@ -216,8 +181,8 @@ static int unit_job(struct manager_unit *u, const char *method)
 	cleanup_bus_message sd_bus_message *reply = NULL;
 	int r;
 
-	r = sd_bus_call_method(u->bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, method,
-			       &error, &reply, "ss", u->id, "replace");
+	r = sd_bus_call_method(u->bus, BUS_MANAGER_SERVICE, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE,
+			       method, &error, &reply, "ss", u->id, "replace");
 	if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.DBus.Error.AccessDenied"))
 		return -EACCES;
 	return r < 0 ? r : 0;
@@ -257,8 +222,8 @@ int manager_unit_running(struct manager_unit *u, int *ret_status, int *ret_signa
 	int r;
 
 	/* A pending job first: during a restart the unit passes through "inactive". */
-	r = sd_bus_get_property(u->bus, MANAGER_SERVICE, u->path, UNIT_INTERFACE, "Job", &error,
-				&reply, "(uo)");
+	r = sd_bus_get_property(u->bus, BUS_MANAGER_SERVICE, u->path, BUS_UNIT_INTERFACE, "Job",
+				&error, &reply, "(uo)");
 	if (r < 0)
 		return r;
 	r = sd_bus_message_read(reply, "(uo)", &job, &job_path);
@@ -266,7 +231,7 @@ int manager_unit_running(struct manager_unit *u, int *ret_status, int *ret_signa
 		return r;
 	if (job)
 		return 1;
-	r = get_string(u, u->path, UNIT_INTERFACE, "ActiveState", &state);
+	r = get_string(u, u->path, BUS_UNIT_INTERFACE, "ActiveState", &state);
 	if (r < 0)
 		return r;
 	if (!streq(state, "inactive") && !streq(state, "failed"))
@@ -274,9 +239,9 @@ int manager_unit_running(struct manager_unit *u, int *ret_status, int *ret_signa
 	*ret_status = -1;
 	*ret_signal = 0;
 	/* ExecMainCode is a CLD_* code: 1 exited, 2 killed, 3 dumped (services only). */
-	if (sd_bus_get_property_trivial(u->bus, MANAGER_SERVICE, u->path, u->interface,
+	if (sd_bus_get_property_trivial(u->bus, BUS_MANAGER_SERVICE, u->path, u->interface,
 					"ExecMainCode", NULL, 'i', &code) >= 0 &&
-	    sd_bus_get_property_trivial(u->bus, MANAGER_SERVICE, u->path, u->interface,
+	    sd_bus_get_property_trivial(u->bus, BUS_MANAGER_SERVICE, u->path, u->interface,
 					"ExecMainStatus", NULL, 'i', &status) >= 0) {
 		if (code == 1)
 			*ret_status = (int)status;

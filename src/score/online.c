@@ -15,16 +15,14 @@
 
 #include <systemd/sd-bus.h>
 
+#include "basic/bus-util.h"
 #include "basic/macro.h"
 #include "basic/strv.h"
 #include "sdharden/kb.h"
 #include "sdharden/online.h"
 #include "sdharden/settings.h"
 
-#define MANAGER_SERVICE   "org.freedesktop.systemd1"
-#define MANAGER_PATH      "/org/freedesktop/systemd1"
-#define MANAGER_INTERFACE "org.freedesktop.systemd1.Manager"
-#define UNIT_PATH_PREFIX  "/org/freedesktop/systemd1/unit"
+#define UNIT_PATH_PREFIX "/org/freedesktop/systemd1/unit"
 
 /* Capability numbers (linux/capability.h) the post-load step clears. */
 #define CAP_BIT(n)        (UINT64_C(1) << (n))
@@ -34,23 +32,6 @@
 #define CAP_SYSLOG_NR     34
 #define CAP_SYS_TIME_NR   25
 #define CAP_WAKE_ALARM_NR 35
-
-static inline void bus_message_unrefp(sd_bus_message **m)
-{
-	if (*m)
-		sd_bus_message_unref(*m);
-}
-
-static inline void bus_unrefp(sd_bus **b)
-{
-	if (*b)
-		sd_bus_flush_close_unref(*b);
-}
-
-#define cleanup_bus_message cleanup_attr(bus_message_unrefp)
-#define cleanup_bus         cleanup_attr(bus_unrefp)
-#define cleanup_bus_error   cleanup_attr(sd_bus_error_free)
-#define cleanup_strv        cleanup_attr(strv_freep)
 
 /* What the manager reports besides the record: needed to refuse or skip a unit. */
 struct bus_unit {
@@ -512,7 +493,7 @@ int sdh_settings_from_bus(sd_bus *bus, const char *unit, unsigned version, unsig
 	if (!u.s)
 		return -ENOMEM;
 	u.s->private_mounts = 0;
-	r = sd_bus_call_method(bus, MANAGER_SERVICE, path, "org.freedesktop.DBus.Properties",
+	r = sd_bus_call_method(bus, BUS_MANAGER_SERVICE, path, "org.freedesktop.DBus.Properties",
 			       "GetAll", &error, &reply, "s", "");
 	if (r < 0) {
 		r = error_text(&error, r, ret_error);
@@ -590,36 +571,9 @@ int sdh_online_unit_name(const char *arg, unsigned version, const char *instance
 
 int sdh_bus_open_manager(enum sdh_scope scope, sd_bus **ret)
 {
-	cleanup_bus sd_bus *bus = NULL;
-	int r;
-
 	if (!ret)
 		return -EINVAL;
-	if (scope == SDH_SCOPE_USER) {
-		r = sd_bus_open_user(&bus);
-		if (r < 0)
-			return r;
-		*ret = TAKE_PTR(bus);
-		return 0;
-	}
-	if (geteuid() == 0) {
-		/* Like systemctl: the manager's private socket works before dbus-daemon is up. */
-		r = sd_bus_new(&bus);
-		if (r >= 0)
-			r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
-		if (r >= 0)
-			r = sd_bus_start(bus);
-		if (r >= 0) {
-			*ret = TAKE_PTR(bus);
-			return 0;
-		}
-		bus = sd_bus_flush_close_unref(bus);
-	}
-	r = sd_bus_open_system(&bus);
-	if (r < 0)
-		return r;
-	*ret = TAKE_PTR(bus);
-	return 0;
+	return bus_open_manager(scope == SDH_SCOPE_USER, ret);
 }
 
 int sdh_bus_list_units(sd_bus *bus, const char *suffix, char ***ret, char **ret_error)
@@ -631,8 +585,8 @@ int sdh_bus_list_units(sd_bus *bus, const char *suffix, char ***ret, char **ret_
 
 	if (!bus || !ret)
 		return -EINVAL;
-	r = sd_bus_call_method(bus, MANAGER_SERVICE, MANAGER_PATH, MANAGER_INTERFACE, "ListUnits",
-			       &error, &reply, NULL);
+	r = sd_bus_call_method(bus, BUS_MANAGER_SERVICE, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE,
+			       "ListUnits", &error, &reply, NULL);
 	if (r < 0)
 		return error_text(&error, r, ret_error);
 	r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
