@@ -178,4 +178,5 @@ install: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files only: test runs leave unit drop-in directories (*.d) under $(BUILD) too.
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*/corpus-cache/*' 2>/dev/null)

@@ -278,9 +278,12 @@ static int load_item(const struct sdh_cli *cli, const struct args *a, struct ite
 	if (strchr(arg, '/')) {
 		/* Without --root the file's directory goes in front of the search path. */
 		if (!cli->root) {
+			cleanup_free char *cwd = path_is_absolute(arg) ? NULL : getcwd(NULL, 0);
 			cleanup_free char *abs = NULL;
 
-			abs = path_is_absolute(arg) ? strdup(arg) : path_join(getcwd(NULL, 0), arg);
+			abs = cwd                     ? path_join(cwd, arg)
+			      : path_is_absolute(arg) ? strdup(arg)
+						      : NULL;
 			dir = abs ? path_dirname(abs) : NULL;
 			if (!dir || strv_extend(&path, dir) < 0)
 				return log_oom();
