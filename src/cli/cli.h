@@ -38,19 +38,13 @@ struct sdh_cli {
 	struct sdh_unit_cache *unit_cache; /* shared by every load of this run */
 };
 
-/*
- * Declared weak while verbs are being written: a verb whose file is not in the tree yet is
- * left out of the table at run time (main.c skips NULL entries) instead of breaking the link.
- */
-#define SDH_VERB_DECL(name) \
-	int verb_##name(int argc, char *argv[], struct sdh_cli *cli) __attribute__((weak))
-SDH_VERB_DECL(analyze);
-SDH_VERB_DECL(cat);
-SDH_VERB_DECL(explain);
-SDH_VERB_DECL(lint);
-SDH_VERB_DECL(profile);
-SDH_VERB_DECL(show);
-SDH_VERB_DECL(suggest);
+int verb_analyze(int argc, char *argv[], struct sdh_cli *cli);
+int verb_cat(int argc, char *argv[], struct sdh_cli *cli);
+int verb_explain(int argc, char *argv[], struct sdh_cli *cli);
+int verb_lint(int argc, char *argv[], struct sdh_cli *cli);
+int verb_profile(int argc, char *argv[], struct sdh_cli *cli);
+int verb_show(int argc, char *argv[], struct sdh_cli *cli);
+int verb_suggest(int argc, char *argv[], struct sdh_cli *cli);
 
 /* Fill load options from the global options. */
 void sdh_cli_load_options(const struct sdh_cli *cli, struct sdh_load_options *o);

@@ -41,8 +41,7 @@ static void usage(FILE *f)
 		   "Harden systemd services: score, lint, profile and suggest sandboxing.\n\n"
 		   "Verbs:\n");
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-		if (verbs[i].run)
-			fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\nGlobal options (before or after the verb):\n"
 		   "  --root=DIR         operate on the tree under DIR (default /)\n"
 		   "  --user             user units instead of system units\n"
@@ -257,7 +256,7 @@ int main(int argc, char *argv[])
 		return help ? SDH_EXIT_OK : SDH_EXIT_USAGE;
 	}
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-		if (verbs[i].run && streq(argv[1], verbs[i].name))
+		if (streq(argv[1], verbs[i].name))
 			verb = &verbs[i];
 	if (!verb) {
 		log_error("unknown verb '%s' (see 'sdharden --help')", argv[1]);
