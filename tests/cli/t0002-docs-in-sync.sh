@@ -20,6 +20,6 @@ for code in $(grep -o '= [0-9]*,' "$TOP/src/cli/cli.h" | tr -dc '0-9\n'); do
     grep -q "^\.B $code$" "$TOP/man/sdharden.1" || fail "exit code $code not documented"
 done
 # The README's two commands are the ones CI and users run.
-grep -qx 'sudo tools/install-deps.sh && make -j2 && build/sdharden analyze' "$TOP/README.md" || fail "README setup command changed"
+grep -qx 'tools/install-deps.sh && make -j2 && build/sdharden analyze' "$TOP/README.md" || fail "README setup command changed"
 grep -qx 'make -j2 check' "$TOP/README.md" || fail "README test command changed"
 grep -q 'make -j2 DEVELOPER=1 check' "$TOP/.ci/run" || fail ".ci/run does not run the README test command"
