@@ -35,6 +35,10 @@ $(BUILD)/gen/%.bpf.o: src/profile/bpf/%.bpf.c src/profile/trace-event.h $(BUILD)
 		-c $< -o $@.tmp && \
 		$(if $(LLVM_STRIP),$(LLVM_STRIP) -g $@.tmp &&) mv $@.tmp $@
 
+# Pattern-rule products are intermediate to make, which would delete them after each build and
+# regenerate them (and recompile what includes the skeleton) every time.
+.SECONDARY: $(BPF_SKELS) $(patsubst %.skel.h,%.bpf.o,$(BPF_SKELS))
+
 $(BUILD)/gen/%.skel.h: $(BUILD)/gen/%.bpf.o
 	$(if $(Q),@echo "  SKEL    $@")
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@.tmp && mv $@.tmp $@
