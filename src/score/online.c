@@ -76,6 +76,7 @@ static int read_strv(sd_bus_message *m, char ***field)
  */
 static int read_address_families(sd_bus_message *m, struct sdh_settings *s)
 {
+	bool unknown = false;
 	int allow, r;
 
 	r = sd_bus_message_enter_container(m, 'r', "bas");
@@ -87,14 +88,11 @@ static int read_address_families(sd_bus_message *m, struct sdh_settings *s)
 	s->af_allow_list = allow;
 	s->af_has_set = false;
 	s->af_set = 0;
-	for (unsigned b = 0; b < SDH_AF_BUCKET_MAX; b++)
-		s->af_restricted[b] = allow;
 	r = sd_bus_message_enter_container(m, 'a', "s");
 	if (r < 0)
 		return r;
 	for (;;) {
 		const struct sdh_address_family *af;
-		enum sdh_af_bucket b;
 		const char *name;
 
 		r = sd_bus_message_read_basic(m, 's', &name);
@@ -102,19 +100,17 @@ static int read_address_families(sd_bus_message *m, struct sdh_settings *s)
 			return r;
 		if (r == 0)
 			break;
-		b = streq(name, "AF_INET") || streq(name, "AF_INET6") ? SDH_AF_BUCKET_INET
-		    : streq(name, "AF_UNIX")                          ? SDH_AF_BUCKET_UNIX
-		    : streq(name, "AF_NETLINK")                       ? SDH_AF_BUCKET_NETLINK
-		    : streq(name, "AF_PACKET")                        ? SDH_AF_BUCKET_PACKET
-								      : SDH_AF_BUCKET_OTHER;
-		s->af_restricted[b] = !allow;
-		/* The family set itself, for `show`; names the knowledge base lacks only count. */
 		af = sdh_address_family_lookup(name);
 		if (af && af->number > 0 && af->number < 64) {
 			s->af_has_set = true;
 			s->af_set |= UINT64_C(1) << af->number;
-		}
+		} else
+			unknown = true;
 	}
+	/* The buckets as offline; a family the knowledge base lacks is an exotic one. */
+	sdh_settings_update_af_buckets(s);
+	if (unknown)
+		s->af_restricted[SDH_AF_BUCKET_OTHER] = !allow;
 	r = sd_bus_message_exit_container(m);
 	return r < 0 ? r : sd_bus_message_exit_container(m);
 }

@@ -241,24 +241,34 @@ void sdh_settings_syscall_remove(struct sdh_settings *s, int nr)
 	s->n_syscall_filter--;
 }
 
+/* Which bucket a family scores in is data: the security_bucket column of address-families.tsv. */
+static enum sdh_af_bucket af_bucket(const struct sdh_address_family *af)
+{
+	static const char *const names[SDH_AF_BUCKET_MAX] = {
+		[SDH_AF_BUCKET_INET] = "inet",       [SDH_AF_BUCKET_UNIX] = "unix",
+		[SDH_AF_BUCKET_NETLINK] = "netlink", [SDH_AF_BUCKET_PACKET] = "packet",
+		[SDH_AF_BUCKET_OTHER] = "other",
+	};
+
+	for (unsigned b = 0; b < SDH_AF_BUCKET_MAX; b++)
+		if (streq(af->security_bucket, names[b]))
+			return (enum sdh_af_bucket)b;
+	return SDH_AF_BUCKET_OTHER;
+}
+
 void sdh_settings_update_af_buckets(struct sdh_settings *s)
 {
+	size_t n;
+	const struct sdh_address_family *t = sdh_address_family_table(&n);
+
 	for (unsigned b = 0; b < SDH_AF_BUCKET_MAX; b++)
 		s->af_restricted[b] = s->af_allow_list;
 	if (!s->af_has_set)
 		return;
-	for (unsigned af = 1; af < 64; af++) {
-		enum sdh_af_bucket b;
-
-		if (!(s->af_set & (UINT64_C(1) << af)))
-			continue;
-		b = af == AF_INET || af == AF_INET6 ? SDH_AF_BUCKET_INET
-		    : af == AF_UNIX                 ? SDH_AF_BUCKET_UNIX
-		    : af == AF_NETLINK              ? SDH_AF_BUCKET_NETLINK
-		    : af == AF_PACKET               ? SDH_AF_BUCKET_PACKET
-						    : SDH_AF_BUCKET_OTHER;
-		s->af_restricted[b] = !s->af_allow_list;
-	}
+	/* The set only ever holds families of this table (aliases share a number and a bucket). */
+	for (size_t i = 0; i < n; i++)
+		if (t[i].number < 64 && (s->af_set & (UINT64_C(1) << t[i].number)))
+			s->af_restricted[af_bucket(&t[i])] = !s->af_allow_list;
 }
 
 static void add_caps(struct strbuf *sb, uint64_t mask)
