@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
 #include "sdharden/diag.h"
@@ -35,22 +36,8 @@ static const char *const files[] = { "etc/systemd/system/fuzz.service",
 static int write_file(const char *rel, const uint8_t *data, size_t size, mode_t mode)
 {
 	cleanup_free char *p = path_join(root, rel);
-	cleanup_fd int fd = -1;
 
-	if (!p)
-		return -ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -errno;
-	while (size > 0) {
-		ssize_t n = write(fd, data, size);
-
-		if (n <= 0)
-			return -EIO;
-		data += n;
-		size -= (size_t)n;
-	}
-	return 0;
+	return p ? write_full_file_at(AT_FDCWD, p, data, size, mode) : -ENOMEM;
 }
 
 static void cleanup_root(void)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
 #include "sdharden/diag.h"
@@ -25,22 +26,8 @@ static char root[64];
 static int write_file(const char *rel, const uint8_t *data, size_t size)
 {
 	cleanup_free char *p = path_join(root, rel);
-	cleanup_fd int fd = -1;
 
-	if (!p)
-		return -ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	while (size > 0) {
-		ssize_t n = write(fd, data, size);
-
-		if (n <= 0)
-			return -EIO;
-		data += n;
-		size -= (size_t)n;
-	}
-	return 0;
+	return p ? write_full_file_at(AT_FDCWD, p, data, size, 0644) : -ENOMEM;
 }
 
 static int setup(void)

@@ -56,3 +56,33 @@ int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_
 		*ret_len = len;
 	return 0;
 }
+
+int loop_write(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (k == 0)
+			return -EIO;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int write_full_file_at(int dirfd, const char *path, const void *buf, size_t n, mode_t mode)
+{
+	cleanup_fd int fd =
+		openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, mode);
+
+	if (fd < 0)
+		return -errno;
+	return loop_write(fd, buf, n);
+}

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Hard limit on any unit file or drop-in we read (systemd refuses lines > 1 MiB; files are small).
  */
@@ -12,3 +13,10 @@
  * buffer.  -EFBIG beyond MAX bytes, -EISDIR for directories, other -errno from open/read.
  */
 int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
+
+/* Write all N bytes of BUF to FD, through short writes and EINTR.  0 or -errno (-EIO if the
+ * kernel accepts nothing). */
+int loop_write(int fd, const void *buf, size_t n);
+
+/* Create or truncate PATH relative to DIRFD (AT_FDCWD allowed) with MODE and write BUF. */
+int write_full_file_at(int dirfd, const char *path, const void *buf, size_t n, mode_t mode);

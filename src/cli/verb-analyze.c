@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "basic/path-util.h"
@@ -203,23 +204,10 @@ static int load_policy(const struct args *a, unsigned version, struct sdh_policy
 static int write_file(const char *dir, const char *name, const char *suffix, const char *data)
 {
 	cleanup_free char *p = NULL;
-	cleanup_fd int fd = -1;
-	size_t len = strlen(data);
 
 	if (asprintf(&p, "%s/%s%s", dir, name, suffix) < 0)
 		return -ENOMEM;
-	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	for (const char *q = data; len > 0;) {
-		ssize_t n = write(fd, q, len);
-
-		if (n < 0)
-			return -errno;
-		q += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return write_full_file_at(AT_FDCWD, p, data, strlen(data), 0644);
 }
 
 /*

@@ -87,22 +87,6 @@ static int dropin_dir(const char *root, const char *unit, bool create, char **re
 	return fd < 0 ? -errno : fd;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 int sdh_dropin_install(const char *root, const char *unit, const char *text, char **ret_path)
 {
 	cleanup_free char *path = NULL, *old = NULL;
@@ -139,7 +123,7 @@ int sdh_dropin_install(const char *root, const char *unit, const char *text, cha
 		if (errno != EEXIST || attempt > 100)
 			return -errno;
 	}
-	r = write_all(fd, text, len);
+	r = loop_write(fd, text, len);
 	if (r >= 0 && fchmod(fd, 0644) < 0)
 		r = -errno;
 	if (r >= 0 && fsync(fd) < 0)
