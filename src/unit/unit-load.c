@@ -1129,61 +1129,6 @@ static bool cached_unit_file(struct loader *l, const char *path, int *ret_dirfd,
 	return false;
 }
 
-/*
- * Read the regular file NAME in DIRFD as read_full_file_at() does, in fewer system calls: the size
- * fstat() reports is read at once, without the read() that would only confirm the end (the tree
- * does not change while the cache is in use, unit.h).  A file that grows is read to its end.
- */
-static int read_regular_file_at(int dirfd, const char *name, char **ret, size_t *ret_len)
-{
-	cleanup_fd int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	cleanup_free char *buf = NULL;
-	size_t len = 0, alloc;
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (!S_ISREG(st.st_mode))
-		return read_full_file_at(dirfd, name, SDH_FILE_SIZE_MAX, ret, ret_len);
-	if ((size_t)st.st_size > SDH_FILE_SIZE_MAX)
-		return -EFBIG;
-	alloc = (size_t)st.st_size + 2; /* one byte more than expected, and the NUL */
-	buf = malloc(alloc);
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len + 1 >= alloc) {
-			char *nb = realloc(buf, alloc * 2);
-
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-			alloc *= 2;
-		}
-		n = read(fd, buf + len, alloc - 1 - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > SDH_FILE_SIZE_MAX)
-			return -EFBIG;
-		if (len == (size_t)st.st_size)
-			break;
-	}
-	buf[len] = 0;
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 /* Read a file of the unit (inside the root); masked: a /dev/null link or an empty file. */
 static int read_unit_file(struct loader *l, const char *path, char **ret, size_t *ret_len,
 			  bool *ret_masked)
@@ -1194,7 +1139,7 @@ static int read_unit_file(struct loader *l, const char *path, char **ret, size_t
 
 	*ret_masked = false;
 	if (cached_unit_file(l, path, &dirfd, &name))
-		r = read_regular_file_at(dirfd, name, ret, ret_len);
+		r = read_full_file_at(dirfd, name, SDH_FILE_SIZE_MAX, ret, ret_len);
 	else {
 		r = chase_in_root(l->root, path, 0, &chased);
 		if (r < 0)
