@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
@@ -606,6 +607,29 @@ static int analyze_writes(struct ctx *c)
 /* ---- Switching a root daemon to the user it drops to ---- */
 
 /*
+ * Split the next line of a colon-separated file (/etc/passwd, /etc/group) at *P into at most
+ * N fields; advances *P.  Returns the line (to free), NULL on OOM; fields beyond it are NULL.
+ */
+static char *next_colon_line(const char **p, char **f, size_t n)
+{
+	size_t len = strcspn(*p, "\n");
+	char *line = strndup_safe(*p, len), *q;
+
+	*p += len + ((*p)[len] == '\n');
+	if (!line)
+		return NULL;
+	memset(f, 0, n * sizeof(*f));
+	q = line;
+	for (size_t i = 0; i < n && q; i++) {
+		f[i] = q;
+		q = strchr(q, ':');
+		if (q)
+			*q++ = 0;
+	}
+	return line;
+}
+
+/*
  * Field 0 (the name) of the line of the root's /etc/passwd or /etc/group whose field 2 is ID;
  * *ret_gid (may be NULL) gets field 3.  Members (field 3 of /etc/group) of groups that list
  * NAME go to *ret_member_of when it is not NULL.  -ENOENT when not found.
@@ -623,21 +647,12 @@ static int lookup_id(const struct ctx *c, const char *file, unsigned id, char **
 	if (r < 0)
 		return r;
 	for (p = text; *p;) {
-		size_t n = strcspn(p, "\n");
-		cleanup_free char *line = strndup_safe(p, n);
-		char *f[4] = { 0 }, *q;
+		char *f[4];
+		cleanup_free char *line = next_colon_line(&p, f, ELEMENTSOF(f));
 		unsigned v, g = 0;
 
 		if (!line)
 			return -ENOMEM;
-		p += n + (p[n] == '\n');
-		q = line;
-		for (size_t i = 0; i < ELEMENTSOF(f) && q; i++) {
-			f[i] = q;
-			q = strchr(q, ':');
-			if (q)
-				*q++ = 0;
-		}
 		if (!f[2] || safe_atou(f[2], &v) < 0 || v != id)
 			continue;
 		if (ret_gid && (!f[3] || safe_atou(f[3], &g) < 0))
@@ -663,22 +678,12 @@ static int member_gids(const struct ctx *c, const char *user, unsigned *gids, si
 	if (r < 0)
 		return r;
 	for (p = text; *p && *n < max;) {
-		size_t len = strcspn(p, "\n");
-		cleanup_free char *line = strndup_safe(p, len);
-		char *f[4] = { 0 }, *q;
-		cleanup_strv char **members = NULL;
+		char *f[4], *q;
+		cleanup_free char *line = next_colon_line(&p, f, ELEMENTSOF(f));
 		unsigned v;
 
 		if (!line)
 			return -ENOMEM;
-		p += len + (p[len] == '\n');
-		q = line;
-		for (size_t i = 0; i < ELEMENTSOF(f) && q; i++) {
-			f[i] = q;
-			q = strchr(q, ':');
-			if (q)
-				*q++ = 0;
-		}
 		if (!f[3] || safe_atou(f[2], &v) < 0)
 			continue;
 		for (char *m = strtok_r(f[3], ",", &q); m; m = strtok_r(NULL, ",", &q))
@@ -686,6 +691,63 @@ static int member_gids(const struct ctx *c, const char *user, unsigned *gids, si
 				gids[(*n)++] = v;
 	}
 	return 0;
+}
+
+/*
+ * Does the group the service runs with give access to nobody else?  1 when USER's group (GROUP,
+ * or USER's primary group) has no other member in the root's /etc/group and is nobody else's
+ * primary group in /etc/passwd; 0 when it has, or when it cannot be told.
+ */
+static int group_is_private(const struct ctx *c, const char *user, const char *group)
+{
+	cleanup_free char *pw = NULL, *gr = NULL;
+	unsigned gid = UINT_MAX, v;
+	const char *p;
+	char *f[4];
+
+	if (isempty(user) || c->root_fd < 0 ||
+	    read_full_file_at(c->root_fd, "etc/passwd", SDH_FILE_SIZE_MAX, &pw, NULL) < 0 ||
+	    read_full_file_at(c->root_fd, "etc/group", SDH_FILE_SIZE_MAX, &gr, NULL) < 0)
+		return 0;
+	for (p = gr; !isempty(group) && *p;) {
+		cleanup_free char *line = next_colon_line(&p, f, ELEMENTSOF(f));
+
+		if (!line)
+			return -ENOMEM;
+		if (f[2] && streq(f[0], group) && safe_atou(f[2], &v) >= 0)
+			gid = v;
+	}
+	for (p = pw; isempty(group) && *p;) {
+		cleanup_free char *line = next_colon_line(&p, f, ELEMENTSOF(f));
+
+		if (!line)
+			return -ENOMEM;
+		if (f[3] && streq(f[0], user) && safe_atou(f[3], &v) >= 0)
+			gid = v;
+	}
+	if (gid == UINT_MAX || gid == 0)
+		return 0;
+	for (p = pw; *p;) {
+		cleanup_free char *line = next_colon_line(&p, f, ELEMENTSOF(f));
+
+		if (!line)
+			return -ENOMEM;
+		if (f[3] && !streq(f[0], user) && safe_atou(f[3], &v) >= 0 && v == gid)
+			return 0;
+	}
+	for (p = gr; *p;) {
+		cleanup_free char *line = next_colon_line(&p, f, ELEMENTSOF(f));
+		char *q;
+
+		if (!line)
+			return -ENOMEM;
+		if (!f[3] || safe_atou(f[2], &v) < 0 || v != gid)
+			continue;
+		for (char *m = strtok_r(f[3], ",", &q); m; m = strtok_r(NULL, ",", &q))
+			if (!streq(m, user))
+				return 0;
+	}
+	return 1;
 }
 
 struct identity {
@@ -1586,6 +1648,7 @@ static int rule_umask(struct ctx *c)
 	const char *v = unit_value(c, "UMask");
 	unsigned cur = 0022;
 	bool unix_bind = false, creates = false;
+	int private_group = 0;
 
 	if (v && parse_mode(v, &cur) < 0)
 		cur = 0022;
@@ -1605,17 +1668,32 @@ static int rule_umask(struct ctx *c)
 		if (c->p->files[i].ok && (c->p->files[i].access == SDH_FILE_CREATE ||
 					  c->p->files[i].access == SDH_FILE_MKDIR))
 			creates = true;
+	/* A group nobody else is in shares nothing: group bits would only matter to strangers. */
+	if (creates && !unix_bind && !c->strict && !c->runs_root) {
+		const char *user = c->switch_user ?: c->unit_user;
+		const char *group = c->switch_user ? c->switch_group : unit_value(c, "Group");
+
+		if (c->dynamic || (unit_bool(c, "DynamicUser") && isempty(c->unit_user)))
+			private_group = 1;
+		else
+			private_group = group_is_private(c, user, group);
+		if (private_group < 0)
+			return private_group;
+	}
 	{
-		unsigned want = unix_bind && !c->strict                ? 0022
-				: unix_bind || (creates && !c->strict) ? 0027
-								       : 0077;
+		unsigned want = 0077;
 		const char *why =
-			want == 0022 ? "binds a socket file that clients must be able to open"
-			: want == 0027
-				? "creates files; other users lose access, its group keeps it"
-			: creates ? "files created are the service's own"
-				  : "creates no file";
+			creates ? "files created are the service's own" : "creates no file";
 		char buf[16];
+
+		if (unix_bind && !c->strict) {
+			want = 0022;
+			why = "binds a socket file that clients must be able to open";
+		} else if (unix_bind || (creates && !c->strict && private_group <= 0)) {
+			want = 0027;
+			why = "creates files; other users lose access, its group keeps it";
+		} else if (private_group > 0)
+			why = "creates files; its group has no other member, so nobody loses access";
 
 		/* Never weaken: the bits the unit's own UMask= clears stay cleared. */
 		if (v && (cur | want) != want) {

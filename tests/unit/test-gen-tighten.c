@@ -318,6 +318,8 @@ static void test_tighten__switch_to_own_user(void **state)
 	assert_true(has_line(text, "PrivateUsers=yes"));
 	assert_true(has_line(text, "SystemCallFilter=~@privileged @resources"));
 	assert_false(has_line(text, "DynamicUser=yes"));
+	/* Nobody else is in group mc: group bits would share nothing. */
+	assert_true(has_line(text, "UMask=0077"));
 
 	/* A wrapper script may refuse to run as anything but root: not profiled, not switched. */
 	wrapped = suggest_at(root, w, p, SDH_SUGGEST_SAFE, NULL);
@@ -360,6 +362,48 @@ static void test_tighten__switch_to_own_user(void **state)
 	sdh_profile_free(q);
 	freeunit(u);
 	freeunit(w);
+}
+
+/* UMask=: group bits are kept only when the service's group has other members. */
+static void test_tighten__umask_private_group(void **state)
+{
+	static const struct {
+		const char *passwd, *group, *want;
+	} cases[] = {
+		{ "redis:x:101:103::/var/lib/redis:/bin/false\n", "redis:x:103:\n", "UMask=0077" },
+		{ "redis:x:101:103::/var/lib/redis:/bin/false\n", "redis:x:103:redis\n",
+		  "UMask=0077" },
+		{ "redis:x:101:103::/var/lib/redis:/bin/false\n", "redis:x:103:www-data\n",
+		  "UMask=0027" },
+		{ "redis:x:101:103::/:/bin/false\nweb:x:102:103::/:/bin/false\n", "redis:x:103:\n",
+		  "UMask=0027" },
+		{ "web:x:102:104::/:/bin/false\n", "redis:x:103:\n", "UMask=0027" },
+	};
+	struct sdh_unit *u = mkunit("redis-server.service", redis_unit);
+	struct sdh_profile *p = redis_profile();
+	char root[] = "/tmp/test-gen-umask-XXXXXX", etc[64], path[128];
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	(void)snprintf(etc, sizeof(etc), "%s/etc", root);
+	assert_int_equal(mkdir(etc, 0755), 0);
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		cleanup_free char *text = NULL;
+
+		write_file(etc, "passwd", cases[i].passwd, 0644);
+		write_file(etc, "group", cases[i].group, 0644);
+		text = suggest_at(root, u, p, SDH_SUGGEST_SAFE, NULL);
+		if (!has_line(text, cases[i].want))
+			fail_msg("case %zu: want %s in\n%s", i, cases[i].want, text);
+	}
+	(void)snprintf(path, sizeof(path), "%s/passwd", etc);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/group", etc);
+	(void)unlink(path);
+	(void)rmdir(etc);
+	(void)rmdir(root);
+	sdh_profile_free(p);
+	freeunit(u);
 }
 
 /* Whatever the unit and the profile, the drop-in never raises the exposure. */
@@ -414,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_tighten__bookkeeping_caps),
 		cmocka_unit_test(test_tighten__static_keeps_chroot),
 		cmocka_unit_test(test_tighten__switch_to_own_user),
+		cmocka_unit_test(test_tighten__umask_private_group),
 		cmocka_unit_test(test_tighten__exposure_never_rises),
 	};
 
