@@ -65,11 +65,17 @@ struct sdh_profile_file {
 	char *error; /* errno name of the last failure ("ENOENT"), NULL if none failed */
 };
 
-/* Executed binaries.  Key: path.  interpreter: "#!" line's program or ELF PT_INTERP. */
+/*
+ * Executed binaries.  Key: path.  interpreter: "#!" line's program or ELF PT_INTERP.  argv: the
+ * command line every successful run of it had; NULL when not recorded, or, with argv_unknown,
+ * when runs differed.
+ */
 struct sdh_profile_exec {
 	char *path;
 	char *interpreter; /* NULL: none or unreadable */
 	uint64_t ok, failed;
+	char **argv;
+	bool argv_unknown;
 };
 
 /*
@@ -177,6 +183,8 @@ int sdh_profile_add_file(struct sdh_profile *p, const char *path, enum sdh_file_
 			 uint64_t count);
 int sdh_profile_add_exec(struct sdh_profile *p, const char *path, const char *interpreter,
 			 int error, uint64_t count);
+/* Record a command line PATH ran with (PATH must have been added); ARGV NULL: it is unknown. */
+int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *const *argv);
 int sdh_profile_add_socket(struct sdh_profile *p, const char *op, const char *family,
 			   const char *type, const char *address, unsigned port, int error,
 			   uint64_t count);

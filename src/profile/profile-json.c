@@ -180,7 +180,10 @@ int sdh_profile_to_json(const struct sdh_profile *p, char **ret)
 		ITEM(o);
 		if ((r = add_str(o, "path", e->path)) < 0 ||
 		    (r = add_str(o, "interpreter", e->interpreter)) < 0 ||
-		    (r = add_result(o, e->ok, e->failed)) < 0)
+		    (r = add_result(o, e->ok, e->failed)) < 0 ||
+		    (e->argv && (r = add(o, "argv", strv_to_json(e->argv))) < 0) ||
+		    (e->argv_unknown &&
+		     (r = add(o, "argv_unknown", json_object_new_boolean(true))) < 0))
 			return r;
 	}
 	ARRAY("sockets");
@@ -504,16 +507,21 @@ static int parse_records(json_object *root, struct sdh_profile *p)
 	EACH("exec")
 	{
 		cleanup_free char *path = NULL, *interp = NULL;
+		cleanup_strv char **argv = NULL;
 		uint64_t ok, failed;
+		bool varies;
 
 		if ((r = get_str(o, "path", false, &path)) < 0 ||
 		    (r = get_str(o, "interpreter", true, &interp)) < 0 ||
-		    (r = get_u64(o, "ok", &ok)) < 0 || (r = get_u64(o, "failed", &failed)) < 0)
+		    (r = get_u64(o, "ok", &ok)) < 0 || (r = get_u64(o, "failed", &failed)) < 0 ||
+		    (r = get_strv(o, "argv", &argv)) < 0 ||
+		    (r = get_bool(o, "argv_unknown", &varies)) < 0)
 			return r;
-		if (isempty(path))
+		if (isempty(path) || (argv && (!argv[0] || varies)))
 			return -EBADMSG;
 		if ((r = sdh_profile_add_exec(p, path, interp, 0, ok)) < 0 ||
-		    (failed && (r = sdh_profile_add_exec(p, path, NULL, EIO, failed)) < 0))
+		    (failed && (r = sdh_profile_add_exec(p, path, NULL, EIO, failed)) < 0) ||
+		    ((argv || varies) && (r = sdh_profile_add_exec_argv(p, path, argv)) < 0))
 			return r;
 	}
 	EACH("sockets")

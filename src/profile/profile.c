@@ -148,6 +148,7 @@ struct sdh_profile *sdh_profile_free(struct sdh_profile *p)
 	for (size_t i = 0; i < p->n_execs; i++) {
 		free(p->execs[i].path);
 		free(p->execs[i].interpreter);
+		strv_free(p->execs[i].argv);
 	}
 	for (size_t i = 0; i < p->n_sockets; i++) {
 		free(p->sockets[i].op);
@@ -416,6 +417,38 @@ int sdh_profile_add_exec(struct sdh_profile *p, const char *path, const char *in
 	return 0;
 }
 
+static bool argv_equal(char *const *a, char *const *b)
+{
+	for (; *a && *b; a++, b++)
+		if (!streq(*a, *b))
+			return false;
+	return !*a && !*b;
+}
+
+int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *const *argv)
+{
+	struct sdh_profile_exec *e = NULL;
+
+	for (size_t i = 0; i < p->n_execs && !e; i++)
+		if (streq(p->execs[i].path, path))
+			e = &p->execs[i];
+	if (!e)
+		return -ENOENT;
+	if (e->argv_unknown)
+		return 0;
+	if (!argv || (e->argv && !argv_equal(e->argv, argv))) {
+		e->argv = strv_free(e->argv);
+		e->argv_unknown = true;
+		return 0;
+	}
+	if (!e->argv) {
+		e->argv = strv_copy(argv);
+		if (!e->argv)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int sdh_profile_add_socket(struct sdh_profile *p, const char *op, const char *family,
 			   const char *type, const char *address, unsigned port, int error,
 			   uint64_t count)
@@ -673,6 +706,8 @@ int sdh_profile_merge(struct sdh_profile *dst, const struct sdh_profile *src)
 		r = sdh_profile_add_exec(dst, e->path, e->interpreter, 0, e->ok);
 		if (r >= 0 && e->failed)
 			r = sdh_profile_add_exec(dst, e->path, NULL, EIO, e->failed);
+		if (r >= 0 && (e->argv || e->argv_unknown))
+			r = sdh_profile_add_exec_argv(dst, e->path, e->argv);
 	}
 	for (size_t i = 0; i < src->n_sockets && r >= 0; i++) {
 		const struct sdh_profile_socket *s = &src->sockets[i];

@@ -20,9 +20,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
 #include "basic/string-util.h"
+#include "basic/strv.h"
 #include "profile/summarize.h"
 #include "profile/tracer.h"
 #include "sdharden/kb.h"
@@ -544,6 +546,44 @@ static char *interpreter_of(struct proc *p, const char *path)
 	return NULL;
 }
 
+static bool same_file_name(const char *exe, const char *path)
+{
+	cleanup_free char *real = NULL;
+
+	if (!exe || !path)
+		return false;
+	if (streq(exe, path))
+		return true;
+	real = realpath(path, NULL);
+	return real && streq(real, exe);
+}
+
+/*
+ * The command line PID runs with, if it still runs PATH (or its INTERP): /proc/PID/exe is the
+ * same before and after /proc/PID/cmdline is read.  NULL when it cannot be told (the process
+ * has gone or moved on to another program).
+ */
+static char **proc_argv(pid_t pid, const char *path, const char *interp)
+{
+	cleanup_free char *exe = proc_readlink(pid, "exe"), *again = NULL, *text = NULL;
+	cleanup_strv char **argv = NULL;
+	char name[64];
+	size_t n = 0;
+
+	if (!same_file_name(exe, path) && !same_file_name(exe, interp))
+		return NULL;
+	(void)snprintf(name, sizeof(name), "/proc/%d/cmdline", (int)pid);
+	if (read_full_file_at(AT_FDCWD, name, 1U << 20, &text, &n) < 0 || n == 0 || text[n - 1])
+		return NULL;
+	again = proc_readlink(pid, "exe");
+	if (!streq_ptr(exe, again))
+		return NULL;
+	for (size_t i = 0; i < n; i += strlen(text + i) + 1)
+		if (strv_extend(&argv, text + i) < 0)
+			return NULL;
+	return TAKE_PTR(argv);
+}
+
 static int on_exec(struct summarizer *s, struct proc *p, const struct tev_event *ev,
 		   const char *name, int err)
 {
@@ -557,6 +597,11 @@ static int on_exec(struct summarizer *s, struct proc *p, const struct tev_event 
 	if (!err)
 		interp = interpreter_of(p, path);
 	r = sdh_profile_add_exec(s->profile, path, interp, err, 1);
+	if (r >= 0 && !err) {
+		cleanup_strv char **argv = proc_argv(p->pid, path, interp);
+
+		r = sdh_profile_add_exec_argv(s->profile, path, argv);
+	}
 	if (r >= 0)
 		r = sdh_profile_add_file(s->profile, path, SDH_FILE_EXEC, err, 1);
 	return r;

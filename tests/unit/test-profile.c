@@ -18,6 +18,8 @@
 #include "profile/summarize.h"
 #include "sdharden/profile.h"
 
+#define STRV_MAKE(...) ((char *const *)(const char *const[]){ __VA_ARGS__, NULL })
+
 static struct sdh_profile *sample(void)
 {
 	struct sdh_profile *p = sdh_profile_new();
@@ -32,6 +34,9 @@ static struct sdh_profile *sample(void)
 	assert_int_equal(sdh_profile_add_file(p, "/etc/x", SDH_FILE_READ, ENOENT, 1), 0);
 	assert_int_equal(sdh_profile_add_file(p, "/etc/x", SDH_FILE_WRITE, 0, 1), 0);
 	assert_int_equal(sdh_profile_add_exec(p, "/bin/sh", "/lib64/ld.so", 0, 1), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c", "x y")), 0);
+	assert_int_equal(sdh_profile_add_exec(p, "/bin/true", NULL, 0, 2), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/true", NULL), 0);
 	assert_int_equal(
 		sdh_profile_add_socket(p, "bind", "AF_INET", "SOCK_STREAM", "0.0.0.0", 80, 0, 1),
 		0);
@@ -61,6 +66,14 @@ static void test_profile__model(void **state)
 	assert_int_equal(f->ok, 2);
 	assert_int_equal(f->failed, 1);
 	assert_string_equal(f->error, "ENOENT");
+	/* the same command line again keeps it; another one makes it unknown */
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c", "x y")), 0);
+	assert_string_equal(p->execs[0].path, "/bin/sh");
+	assert_string_equal(p->execs[0].argv[2], "x y");
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c")), 0);
+	assert_null(p->execs[0].argv);
+	assert_true(p->execs[0].argv_unknown);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/none", STRV_MAKE("none")), -ENOENT);
 	/* adding after sorting still finds the existing record */
 	assert_int_equal(sdh_profile_add_file(p, "/etc/x", SDH_FILE_READ, 0, 1), 0);
 	assert_int_equal(p->n_files, 2);
@@ -82,6 +95,8 @@ static void test_profile__json_roundtrip(void **state)
 	assert_int_equal(q->devices[0].major, 1);
 	assert_int_equal(q->devices[0].type, 'c');
 	assert_true(q->meta.complete);
+	assert_non_null(strstr(a, "\"x y\""));
+	assert_non_null(strstr(a, "\"argv_unknown\": true"));
 	sdh_profile_free(p);
 	sdh_profile_free(q);
 }
@@ -103,6 +118,12 @@ static void test_profile__parse_errors(void **state)
 		"{\"version\": 1, \"capabilities\": [{\"name\": \"CAP_NOPE\"}]}",
 		"{\"version\": 1, \"devices\": [{\"path\": \"/d\", \"type\": \"x\", \"mode\": \"r\"}]}",
 		"{\"version\": 1, \"meta\": {\"complete\": 1}}",
+		"{\"version\": 1, \"exec\": [{\"path\": \"/x\", \"ok\": 1, \"failed\": 0, "
+		"\"argv\": []}]}",
+		"{\"version\": 1, \"exec\": [{\"path\": \"/x\", \"ok\": 1, \"failed\": 0, "
+		"\"argv\": [1]}]}",
+		"{\"version\": 1, \"exec\": [{\"path\": \"/x\", \"ok\": 1, \"failed\": 0, "
+		"\"argv\": [\"x\"], \"argv_unknown\": true}]}",
 	};
 	struct sdh_profile *p = NULL;
 
@@ -135,6 +156,15 @@ static void test_profile__merge(void **state)
 	assert_int_equal(sdh_profile_find_cap(m, 21)->checked, 5);
 	assert_string_equal(sdh_profile_find_cap(m, 21)->syscalls[0], "mount");
 	assert_string_equal(sdh_profile_find_file(m, "/etc/x", SDH_FILE_READ)->error, "ENOENT");
+	/* command lines: kept when every profile agrees */
+	assert_string_equal(m->execs[0].path, "/bin/sh");
+	assert_string_equal(m->execs[0].argv[1], "-c");
+	assert_true(m->execs[1].argv_unknown);
+	assert_int_equal(sdh_profile_add_exec(b, "/bin/sh", NULL, 0, 1), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(b, "/bin/sh", STRV_MAKE("sh")), 0);
+	assert_int_equal(sdh_profile_merge(m, b), 0);
+	assert_null(m->execs[0].argv);
+	assert_true(m->execs[0].argv_unknown);
 	sdh_profile_free(a);
 	sdh_profile_free(b);
 	sdh_profile_free(m);
