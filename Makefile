@@ -32,8 +32,8 @@ WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wfo
 	-Wno-missing-field-initializers -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Iinclude -Isrc -I$(BUILD)/gen -MMD -MP \
-	-DSDH_VERSION_STRING='"$(VERSION)"' -fstack-protector-strong -fPIE
-BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now
+	-DSDH_VERSION_STRING='"$(VERSION)"' -fstack-protector-strong -fPIE -pthread
+BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -pthread
 LIBS := -lseccomp -ljson-c -lcap -lsystemd
 
 ifeq ($(DEVELOPER),1)
