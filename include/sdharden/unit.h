@@ -92,6 +92,12 @@ struct sdh_unit {
 struct sdh_unit_cache;
 int sdh_unit_cache_new(struct sdh_unit_cache **ret);
 struct sdh_unit_cache *sdh_unit_cache_free(struct sdh_unit_cache *c);
+/*
+ * Fill C completely for the root and search path of OPTS (listings and alias index).  Loads with
+ * options of that same root and search path then only read the cache, so several threads may
+ * load units through it at once (each with its own diagnostics).
+ */
+int sdh_unit_cache_prepare(struct sdh_unit_cache *c, const struct sdh_load_options *opts);
 
 int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct sdh_diags *diags,
 		  struct sdh_unit **ret);

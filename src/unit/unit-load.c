@@ -860,6 +860,25 @@ static int collect_aliases(struct loader *l, const char *fragment, const char *i
 	return 0;
 }
 
+int sdh_unit_cache_prepare(struct sdh_unit_cache *c, const struct sdh_load_options *opts)
+{
+	struct loader l;
+	int r;
+
+	if (!c || !opts || (unsigned)opts->scope >= SDH_SCOPE_MAX)
+		return -EINVAL;
+	l = (struct loader){
+		.root = normalize_root(opts->root),
+		.version = effective_version(opts->version),
+		.cache = c,
+	};
+	r = cache_prepare_for(c, opts, l.root);
+	if (r < 0)
+		return r;
+	l.search = c->search;
+	return c->indexed ? 0 : cache_index_aliases(&l);
+}
+
 /* --- Drop-ins. --- */
 
 /*
