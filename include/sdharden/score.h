@@ -101,6 +101,10 @@ void sdh_render_options_from_env(unsigned version, struct sdh_render_options *re
 
 /* Detail table + empty line + summary line, byte-identical to systemd-analyze's pipe output. */
 char *sdh_score_format_text(const struct sdh_score *sc, const struct sdh_render_options *o);
+/* The same appended to SB (a basic/strbuf.h buffer), for many units in a row; -ENOMEM. */
+struct strbuf;
+int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
+			  const struct sdh_render_options *o);
 /* Just the "→ Overall exposure level for ID: X.Y PREDICATE SMILEY\n" line. */
 char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_render_options *o);
 /* The rows as systemd's --json=short (pretty=false) or --json=pretty array, with "\n". */

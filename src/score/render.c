@@ -228,67 +228,139 @@ char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_rend
 	return strbuf_detach(&sb);
 }
 
-static int details_table(const struct sdh_score *sc, const struct sdh_render_options *o,
-			 struct table *t)
+/*
+ * The cells of row I of the detail table (0: the header) into V, numbers formatted into NUM;
+ * returns the number of columns.  Columns from the fourth on are right-aligned but in the header.
+ */
+static size_t details_row(const struct sdh_score *sc, const struct sdh_render_options *o, size_t i,
+			  struct cell v[static 7], char num[static 4][32])
 {
 	static const char *const head[] = { " ", "NAME", "DESCRIPTION", "EXPOSURE" };
 	static const char *const head_debug[] = { " ",       "NAME",  "DESCRIPTION", "WEIGHT",
 						  "BADNESS", "RANGE", "EXPOSURE" };
-	size_t cols = o->debug ? ELEMENTSOF(head_debug) : ELEMENTSOF(head);
-	int r = table_init(t, cols, sc->n_rows + 1);
+	const struct sdh_score_row *row;
+	size_t c = 0;
 
-	if (r < 0)
-		return r;
-	for (size_t c = 0; c < cols; c++) {
-		table_set(t, 0, c, o->debug ? head_debug[c] : head[c]);
-		t->right[c] = c >= 3;
+	if (i == 0) {
+		const char *const *h = o->debug ? head_debug : head;
+		size_t n = o->debug ? ELEMENTSOF(head_debug) : ELEMENTSOF(head);
+
+		for (c = 0; c < n; c++)
+			v[c] = (struct cell){ h[c], strlen(h[c]), strlen(h[c]) };
+		return n;
 	}
-	for (size_t i = 0; i < sc->n_rows; i++) {
-		const struct sdh_score_row *row = &sc->rows[i];
-		const char *mark = row->set < 0 ? " "
-				   : row->set   ? (o->utf8 ? GLYPH_CHECK : "+")
-						: (o->utf8 ? GLYPH_CROSS : "-");
-		char num[16], n[32];
-		size_t c = 0;
+	row = &sc->rows[i - 1];
+	if (row->set < 0)
+		v[c++] = (struct cell){ " ", 1, 1 };
+	else if (o->utf8)
+		v[c++] = (struct cell){ row->set ? GLYPH_CHECK : GLYPH_CROSS, 3, 1 };
+	else
+		v[c++] = (struct cell){ row->set ? "+" : "-", 1, 1 };
+	v[c] = (struct cell){ row->check->name, strlen(row->check->name), 0 };
+	v[c].width = width(v[c].s, v[c].len);
+	c++;
+	v[c] = (struct cell){ row->description, 0, 0 };
+	if (row->description) {
+		v[c].len = strlen(row->description);
+		v[c].width = width(row->description, v[c].len);
+	}
+	c++;
+	if (o->debug) {
+		const uint64_t x[3] = { row->weight, row->badness, row->range };
 
-		table_set(t, i + 1, c++, mark);
-		table_set(t, i + 1, c++, row->check->name);
-		table_set(t, i + 1, c++, row->description);
-		if (o->debug) {
-			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->weight);
-			r = table_set_copy(t, i + 1, c++, n);
-			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->badness);
-			if (r >= 0)
-				r = table_set_copy(t, i + 1, c++, n);
-			(void)snprintf(n, sizeof(n), "%llu", (unsigned long long)row->range);
-			if (r >= 0)
-				r = table_set_copy(t, i + 1, c++, n);
-			if (r < 0)
-				return r;
-		}
-		if (row->has_exposure) {
-			fmt_tenths(num, row->exposure);
-			r = table_set_copy(t, i + 1, c, num);
-			if (r < 0)
-				return r;
+		for (size_t k = 0; k < 3; k++, c++) {
+			int m = snprintf(num[k], sizeof(num[k]), "%llu", (unsigned long long)x[k]);
+
+			v[c] = (struct cell){ num[k], (size_t)m, (size_t)m };
 		}
 	}
-	return 0;
+	v[c] = (struct cell){ NULL, 0, 0 };
+	if (row->has_exposure) {
+		fmt_tenths(num[3], row->exposure);
+		v[c].s = num[3];
+		v[c].len = v[c].width = strlen(num[3]);
+	}
+	return c + 1;
+}
+
+static char *put(char *p, const char *s, size_t len)
+{
+	memcpy(p, s, len);
+	return p + len;
+}
+
+static char *pad(char *p, size_t n)
+{
+	memset(p, ' ', n);
+	return p + n;
+}
+
+/*
+ * table_render() of the detail table without building the table: one pass computing the cells
+ * (into a scratch array reused by the next call) and the column widths, one writing the lines
+ * straight into the reserved buffer.
+ */
+int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
+			  const struct sdh_render_options *o)
+{
+	struct {
+		struct cell v[7];
+		char num[4][32];
+	} * rows;
+	size_t w[7] = { 0 }, n = 0, total = 0, line = 1;
+	char *p;
+
+	rows = malloc((sc->n_rows + 1) * sizeof(*rows));
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0; i <= sc->n_rows; i++) {
+		n = details_row(sc, o, i, rows[i].v, rows[i].num);
+		for (size_t c = 0; c < n; c++) {
+			w[c] = MAX(w[c], rows[i].v[c].width);
+			total += rows[i].v[c].len;
+		}
+	}
+	for (size_t c = 0; c < n; c++)
+		line += w[c] + 1;
+	/* Every cell's text, plus at most every column's padding and separator on every line. */
+	strbuf_reserve(sb, total + (sc->n_rows + 1) * line);
+	if (strbuf_error(sb)) {
+		free(rows);
+		return -ENOMEM;
+	}
+	p = sb->buf + sb->len;
+	for (size_t i = 0; i <= sc->n_rows; i++) {
+		const struct cell *v = rows[i].v;
+
+		for (size_t c = 0; c < n; c++) {
+			bool last = c + 1 == n, right = c >= 3 && i > 0;
+
+			if (c > 0)
+				*p++ = ' ';
+			if (last && v[c].len == 0)
+				break;
+			if (right)
+				p = pad(p, w[c] - v[c].width);
+			if (v[c].len)
+				p = put(p, v[c].s, v[c].len);
+			if (!right && !last)
+				p = pad(p, w[c] - v[c].width);
+		}
+		*p++ = '\n';
+	}
+	free(rows);
+	*p++ = '\n';
+	*p = 0;
+	sb->len = (size_t)(p - sb->buf);
+	add_summary(sb, sc, o);
+	return strbuf_error(sb);
 }
 
 char *sdh_score_format_text(const struct sdh_score *sc, const struct sdh_render_options *o)
 {
 	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-	struct table t;
-	int r = details_table(sc, o, &t);
 
-	if (r >= 0) {
-		table_render(&t, &sb);
-		strbuf_addc(&sb, '\n');
-		add_summary(&sb, sc, o);
-	}
-	table_free(&t);
-	if (r < 0 || strbuf_error(&sb))
+	if (sdh_score_append_text(&sb, sc, o) < 0)
 		return NULL;
 	return strbuf_detach(&sb);
 }
@@ -419,7 +491,7 @@ char *sdh_score_format_overview(struct sdh_score *const *v, size_t n,
 	if (r >= 0)
 		t.right[1] = true;
 	for (size_t i = 0; r >= 0 && i < n; i++) {
-		char num[16];
+		char num[32];
 
 		fmt_tenths(num, v[i]->exposure);
 		table_set(&t, i + 1, 0, v[i]->id);
