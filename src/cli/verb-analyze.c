@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "basic/path-util.h"
+#include "basic/strbuf.h"
 #include "basic/string-util.h"
 #include "basic/strv.h"
 #include "cli/cli.h"
@@ -50,16 +53,39 @@ struct args {
 	const char *output_dir; /* hidden: one UNIT.txt + UNIT.json per unit, for parity runs */
 	bool online;            /* --online: read the units from the running manager (online.h) */
 	bool online_all; /* --online without units: skip unloaded and Type=oneshot services */
+	unsigned jobs;   /* --jobs=N: threads loading units, 0 = one per CPU (up to JOBS_MAX) */
 	sd_bus *bus;
+};
+
+/*
+ * What loading one offline unit came to, for report_item() to print in command-line order (the
+ * loading itself prints nothing).
+ */
+enum outcome {
+	OUTCOME_NONE,         /* online: reported while loading */
+	OUTCOME_LOADED,       /* settings built (diags to print; bad_setting: failed) */
+	OUTCOME_INVALID,      /* not a unit name */
+	OUTCOME_MASKED,       /* masked */
+	OUTCOME_NOT_FOUND,    /* not found */
+	OUTCOME_LOAD_ERROR,   /* files unreadable */
+	OUTCOME_QUIET,        /* the overview: masked or missing, not an error */
+	OUTCOME_OOM,          /* fatal: out of memory */
+	OUTCOME_LOAD_FAILED,  /* fatal: sdh_unit_load() failed (r) */
+	OUTCOME_BUILD_FAILED, /* fatal: sdh_settings_build() failed (r) */
 };
 
 /* One command-line unit through loading, record and score. */
 struct item {
 	const char *arg;
 	char *name;
-	struct sdh_unit *unit;
-	struct sdh_settings *settings;
+	char *id;                      /* the id systemd reports (loaded units) */
+	struct sdh_settings *settings; /* kept where a format needs it (SARIF), else freed */
 	struct sdh_score *score;
+	struct sdh_diags diags; /* until reported */
+	enum outcome outcome;
+	int r;       /* OUTCOME_*_FAILED: the error */
+	int score_r; /* scored: sdh_score_compute()'s result */
+	bool scored;
 	bool failed;
 	bool quiet; /* the overview of every unit: a masked or missing name is not an error */
 };
@@ -78,6 +104,7 @@ static void help(void)
 	       "  --security-policy=FILE     weights, ranges and texts per check (JSON)\n"
 	       "  --instance=NAME            instance for template units (default: test)\n"
 	       "  --format=text|json|sarif|prometheus|markdown\n"
+	       "  --jobs=N                   load units in N threads (default: one per CPU)\n"
 	       "  -h, --help                 this help\n\n"
 	       "Exit status: 0 ok, 1 a unit not loadable or above the threshold, 2 usage.\n");
 }
@@ -93,6 +120,7 @@ static int parse_args(int argc, char *argv[], struct args *a)
 		ARG_FORMAT,
 		ARG_OUTPUT_DIR,
 		ARG_ONLINE,
+		ARG_JOBS,
 	};
 	static const struct option options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -104,6 +132,7 @@ static int parse_args(int argc, char *argv[], struct args *a)
 		{ "format", required_argument, NULL, ARG_FORMAT },
 		{ "output-dir", required_argument, NULL, ARG_OUTPUT_DIR },
 		{ "online", no_argument, NULL, ARG_ONLINE },
+		{ "jobs", required_argument, NULL, ARG_JOBS },
 		{},
 	};
 	int c;
@@ -167,6 +196,13 @@ static int parse_args(int argc, char *argv[], struct args *a)
 			break;
 		case ARG_OUTPUT_DIR: a->output_dir = optarg; break;
 		case ARG_ONLINE: a->online = true; break;
+		case ARG_JOBS:
+			if (safe_atou(optarg, &a->jobs) < 0 || a->jobs == 0) {
+				log_error("invalid '--jobs=%s': expected a number of threads",
+					  optarg);
+				return -EINVAL;
+			}
+			break;
 		default: return -EINVAL;
 		}
 	if (a->format == FORMAT_JSON && a->json == JSON_OFF)
@@ -248,21 +284,25 @@ static int load_item_online(const struct sdh_cli *cli, const struct args *a, str
 	return 0;
 }
 
-/* Load ARG: a unit name, or a path whose file name is looked up (spec §2.5). */
-static int load_item(const struct sdh_cli *cli, const struct args *a, struct item *it,
-		     const char *arg)
+/*
+ * Load ARG (a unit name, or a path whose file name is looked up, spec §2.5), build its record and
+ * score it, printing nothing: report_item() prints what happened, in order.  The unit is freed
+ * once its record is built, the record once scored unless KEEP_SETTINGS.
+ */
+static void compute_item(const struct sdh_cli *cli, const struct args *a,
+			 const struct sdh_policy *policy, bool keep_settings, struct item *it,
+			 const char *arg)
 {
 	struct sdh_load_options o;
-	struct sdh_diags diags = SDH_DIAGS_INIT;
+	struct sdh_unit *u = NULL;
 	cleanup_strv char **path = NULL;
 	cleanup_free char *dir = NULL;
 	int r;
 
-	if (a->online)
-		return load_item_online(cli, a, it, arg);
 	sdh_cli_load_options(cli, &o);
 	o.instance = a->instance ? a->instance : "test";
 	it->arg = arg;
+	it->outcome = OUTCOME_OOM;
 	if (strchr(arg, '/')) {
 		/* Without --root the file's directory goes in front of the search path. */
 		if (!cli->root) {
@@ -274,7 +314,7 @@ static int load_item(const struct sdh_cli *cli, const struct args *a, struct ite
 						      : NULL;
 			dir = abs ? path_dirname(abs) : NULL;
 			if (!dir || strv_extend(&path, dir) < 0)
-				return log_oom();
+				return;
 			o.unit_path = path;
 			o.unit_path_append_default = true;
 		}
@@ -282,54 +322,197 @@ static int load_item(const struct sdh_cli *cli, const struct args *a, struct ite
 	}
 	it->name = strdup(arg);
 	if (!it->name)
-		return log_oom();
-	r = sdh_unit_load(&o, arg, &diags, &it->unit);
+		return;
+	it->failed = true;
+	r = sdh_unit_load(&o, arg, &it->diags, &u);
 	if (r == -EINVAL) {
-		sdh_diags_release(&diags);
-		log_error("invalid unit name '%s'", arg);
-		it->failed = true;
-		return 0;
+		sdh_diags_release(&it->diags);
+		it->outcome = OUTCOME_INVALID;
+		return;
 	}
 	if (r < 0) {
-		sdh_diags_release(&diags);
-		return log_error_errno(r, "cannot load '%s': %m", arg);
+		sdh_diags_release(&it->diags);
+		it->outcome = OUTCOME_LOAD_FAILED;
+		it->r = r;
+		return;
 	}
-	if (it->quiet && (it->unit->load_state == SDH_LOAD_MASKED ||
-			  it->unit->load_state == SDH_LOAD_NOT_FOUND)) {
-		sdh_diags_release(&diags);
-		it->failed = true;
-		return 0;
-	}
-	switch (it->unit->load_state) {
-	case SDH_LOAD_MASKED:
-		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
-		fprintf(stderr, "Unit %s is masked.\n", arg);
-		it->failed = true;
-		break;
-	case SDH_LOAD_NOT_FOUND:
-		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
-		fprintf(stderr, "Unit %s not found.\n", arg);
-		it->failed = true;
-		break;
-	case SDH_LOAD_ERROR:
-		sdh_cli_print_diags(&diags, SDH_SEVERITY_WARNING);
-		log_error("cannot read the files of '%s'", arg);
-		it->failed = true;
-		break;
-	default:
-		r = sdh_settings_build(it->unit, &diags, &it->settings);
+	if (it->quiet &&
+	    (u->load_state == SDH_LOAD_MASKED || u->load_state == SDH_LOAD_NOT_FOUND)) {
+		sdh_diags_release(&it->diags);
+		it->outcome = OUTCOME_QUIET;
+	} else if (u->load_state == SDH_LOAD_MASKED)
+		it->outcome = OUTCOME_MASKED;
+	else if (u->load_state == SDH_LOAD_NOT_FOUND)
+		it->outcome = OUTCOME_NOT_FOUND;
+	else if (u->load_state == SDH_LOAD_ERROR)
+		it->outcome = OUTCOME_LOAD_ERROR;
+	else {
+		r = sdh_settings_build(u, &it->diags, &it->settings);
 		if (r < 0) {
-			sdh_diags_release(&diags);
-			return log_error_errno(r, "cannot build the settings of '%s': %m", arg);
-		}
-		sdh_cli_print_diags(&diags, cli->quiet ? SDH_SEVERITY_ERROR : SDH_SEVERITY_WARNING);
-		if (it->settings->bad_setting) {
-			log_error("unit '%s' has a bad setting: systemd refuses to load it", arg);
-			it->failed = true;
+			sdh_diags_release(&it->diags);
+			it->outcome = OUTCOME_BUILD_FAILED;
+			it->r = r;
+		} else if (!(it->id = strdup(u->id))) {
+			sdh_diags_release(&it->diags);
+			it->outcome = OUTCOME_OOM;
+		} else {
+			it->outcome = OUTCOME_LOADED;
+			it->failed = it->settings->bad_setting;
 		}
 	}
-	sdh_diags_release(&diags);
-	return 0;
+	sdh_unit_free(u);
+	if (it->outcome != OUTCOME_LOADED || it->failed)
+		return;
+	it->score_r = sdh_score_compute(it->settings, policy, &it->score);
+	it->scored = true;
+	if (!keep_settings)
+		it->settings = sdh_settings_free(it->settings);
+}
+
+/* Print what compute_item() found (systemd's messages); < 0: stop everything. */
+static int report_item(const struct sdh_cli *cli, struct item *it)
+{
+	const char *arg = it->name;
+	int r = 0;
+
+	switch (it->outcome) {
+	case OUTCOME_NONE:
+	case OUTCOME_QUIET: break;
+	case OUTCOME_OOM: r = log_oom(); break;
+	case OUTCOME_INVALID: log_error("invalid unit name '%s'", arg); break;
+	case OUTCOME_LOAD_FAILED: r = log_error_errno(it->r, "cannot load '%s': %m", arg); break;
+	case OUTCOME_BUILD_FAILED:
+		r = log_error_errno(it->r, "cannot build the settings of '%s': %m", arg);
+		break;
+	case OUTCOME_MASKED:
+		sdh_cli_print_diags(&it->diags, SDH_SEVERITY_WARNING);
+		fprintf(stderr, "Unit %s is masked.\n", arg);
+		break;
+	case OUTCOME_NOT_FOUND:
+		sdh_cli_print_diags(&it->diags, SDH_SEVERITY_WARNING);
+		fprintf(stderr, "Unit %s not found.\n", arg);
+		break;
+	case OUTCOME_LOAD_ERROR:
+		sdh_cli_print_diags(&it->diags, SDH_SEVERITY_WARNING);
+		log_error("cannot read the files of '%s'", arg);
+		break;
+	case OUTCOME_LOADED:
+		sdh_cli_print_diags(&it->diags,
+				    cli->quiet ? SDH_SEVERITY_ERROR : SDH_SEVERITY_WARNING);
+		if (it->failed)
+			log_error("unit '%s' has a bad setting: systemd refuses to load it", arg);
+		break;
+	}
+	sdh_diags_release(&it->diags);
+	return r;
+}
+
+/*
+ * Loading, building the record and scoring run in up to JOBS_MAX threads, each over one slice of
+ * the units; the main thread takes the first slice and reports every unit in order.  Without
+ * --jobs= a thread gets at least UNITS_PER_JOB units (starting one costs more than a few).
+ */
+#define JOBS_MAX      8U
+#define UNITS_PER_JOB 64U
+
+struct batch {
+	pthread_t thread;
+	bool started;
+	const struct sdh_cli *cli;
+	const struct args *a;
+	const struct sdh_policy *policy;
+	bool keep_settings;
+	struct item *items;
+	char **args;
+	size_t from, to;
+	const bool *stop; /* set by the main thread: a report was fatal, skip the rest */
+};
+
+static void *compute_batch(void *userdata)
+{
+	struct batch *b = userdata;
+
+	for (size_t i = b->from; i < b->to && !__atomic_load_n(b->stop, __ATOMIC_RELAXED); i++)
+		compute_item(b->cli, b->a, b->policy, b->keep_settings, &b->items[i], b->args[i]);
+	return NULL;
+}
+
+/*
+ * How many threads: one unless every unit loads through the same (shared, prepared) cache, i.e.
+ * with --root= or no unit given as a path (those put their directory in the search path); not
+ * for the user scope either, whose records read the process umask by changing it.
+ */
+static unsigned analyze_jobs(const struct sdh_cli *cli, const struct args *a, char **args, size_t n)
+{
+	unsigned jobs = a->jobs;
+
+	if (a->online || cli->scope != SDH_SCOPE_SYSTEM)
+		return 1;
+	for (size_t i = 0; !cli->root && i < n; i++)
+		if (strchr(args[i], '/'))
+			return 1;
+	if (jobs == 0) {
+		cpu_set_t set;
+
+		jobs = sched_getaffinity(0, sizeof(set), &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
+		jobs = MIN(MIN(jobs, JOBS_MAX), (unsigned)MAX(n / UNITS_PER_JOB, (size_t)1));
+	}
+	return (unsigned)MIN((size_t)MIN(jobs, JOBS_MAX), MAX(n, (size_t)1));
+}
+
+/*
+ * compute_item() for every unit, in JOBS threads, and report_item() for each in order (as if
+ * they had been loaded one after the other).  < 0: a report was fatal.
+ */
+static int compute_all(const struct sdh_cli *cli, const struct args *a,
+		       const struct sdh_policy *policy, bool keep_settings, struct item *items,
+		       char **args, size_t n, unsigned jobs, int *ret)
+{
+	struct batch b[JOBS_MAX];
+	bool stop = false;
+	int r = 0;
+
+	if (jobs > 1) {
+		struct sdh_load_options o;
+
+		sdh_cli_load_options(cli, &o);
+		/* Should the cache fail to fill, one thread finds (and reports) why. */
+		if (sdh_unit_cache_prepare(o.cache, &o) < 0)
+			jobs = 1;
+	}
+	for (unsigned k = 0; k < jobs; k++) {
+		b[k] = (struct batch){
+			.cli = cli,
+			.a = a,
+			.policy = policy,
+			.keep_settings = keep_settings,
+			.items = items,
+			.args = args,
+			.from = n * k / jobs,
+			.to = n * (k + 1) / jobs,
+			.stop = &stop,
+		};
+		if (k > 0)
+			b[k].started =
+				pthread_create(&b[k].thread, NULL, compute_batch, &b[k]) == 0;
+	}
+	for (unsigned k = 0; k < jobs; k++) {
+		if (b[k].started)
+			(void)pthread_join(b[k].thread, NULL);
+		for (size_t i = b[k].from; i < b[k].to; i++) {
+			if (!b[k].started && r >= 0)
+				compute_item(cli, a, policy, keep_settings, &items[i], args[i]);
+			if (r >= 0)
+				r = report_item(cli, &items[i]);
+			if (r < 0) {
+				__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
+				break;
+			}
+			if (items[i].failed && !items[i].quiet)
+				*ret = SDH_EXIT_FINDINGS;
+		}
+	}
+	return r;
 }
 
 static int cmp_item_id(const void *x, const void *y)
@@ -341,15 +524,16 @@ static int cmp_item_id(const void *x, const void *y)
 		return a->failed - b->failed;
 	if (a->failed)
 		return 0;
-	return strcmp(a->unit->id, b->unit->id);
+	return strcmp(a->id, b->id);
 }
 
 static void item_release(struct item *it)
 {
 	free(it->name);
-	sdh_unit_free(it->unit);
+	free(it->id);
 	sdh_settings_free(it->settings);
 	sdh_score_free(it->score);
+	sdh_diags_release(&it->diags);
 	*it = (struct item){ 0 };
 }
 
@@ -364,7 +548,7 @@ static size_t overview_items(struct item *v, size_t n)
 
 	qsort(v, n, sizeof(*v), cmp_item_id);
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].failed || (k > 0 && streq(v[k - 1].unit->id, v[i].unit->id))) {
+		if (v[i].failed || (k > 0 && streq(v[k - 1].id, v[i].id))) {
 			item_release(&v[i]);
 			continue;
 		}
@@ -379,12 +563,8 @@ static size_t overview_items(struct item *v, size_t n)
 
 static void items_free(struct item *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].name);
-		sdh_unit_free(v[i].unit);
-		sdh_settings_free(v[i].settings);
-		sdh_score_free(v[i].score);
-	}
+	for (size_t i = 0; i < n; i++)
+		item_release(&v[i]);
 	free(v);
 }
 
@@ -395,6 +575,29 @@ static int emit(char *s)
 		return log_oom();
 	fputs(s, stdout);
 	free(s);
+	return 0;
+}
+
+/*
+ * The detail tables of V, an empty line between them, rendered into one buffer that is written
+ * out whenever it holds OUTPUT_CHUNK bytes (12 MB of text for a thousand units).
+ */
+#define OUTPUT_CHUNK (256U * 1024U)
+
+static int emit_text(struct sdh_score *const *v, size_t n, const struct sdh_render_options *ro)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			strbuf_addc(&sb, '\n');
+		if (sdh_score_append_text(&sb, v[i], ro) < 0)
+			return log_oom();
+		if (sb.len >= OUTPUT_CHUNK || i + 1 == n) {
+			(void)fwrite(sb.buf, 1, sb.len, stdout);
+			strbuf_reset(&sb);
+		}
+	}
 	return 0;
 }
 
@@ -442,6 +645,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 	struct sdh_policy *policy = NULL;
 	struct sdh_render_options ro;
 	cleanup_strv char **all = NULL;
+	char **args;
 	struct item *items = NULL;
 	struct sdh_score **scores = NULL;
 	struct sdh_settings **settings = NULL;
@@ -483,6 +687,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 		overview_only = true;
 	}
 	n = overview_only ? strv_length(all) : (size_t)(argc - optind);
+	args = overview_only ? all : argv + optind;
 	items = calloc(MAX(n, (size_t)1), sizeof(*items));
 	scores = calloc(MAX(n, (size_t)1), sizeof(*scores));
 	settings = calloc(MAX(n, (size_t)1), sizeof(*settings));
@@ -493,15 +698,25 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 	}
 
 	/* Load everything first (errors come first, as in systemd), then score in order. */
-	for (size_t i = 0; i < n; i++) {
-		items[i].quiet = overview_only && !a.online;
-		r = load_item(cli, &a, &items[i], overview_only ? all[i] : argv[optind + i]);
+	if (a.online)
+		for (size_t i = 0; i < n; i++) {
+			r = load_item_online(cli, &a, &items[i], args[i]);
+			if (r < 0) {
+				ret = SDH_EXIT_INTERNAL;
+				goto out;
+			}
+			if (items[i].failed && !overview_only)
+				ret = SDH_EXIT_FINDINGS;
+		}
+	else {
+		for (size_t i = 0; i < n; i++)
+			items[i].quiet = overview_only;
+		r = compute_all(cli, &a, policy, a.format == FORMAT_SARIF, items, args, n,
+				analyze_jobs(cli, &a, args, n), &ret);
 		if (r < 0) {
 			ret = SDH_EXIT_INTERNAL;
 			goto out;
 		}
-		if (items[i].failed && !overview_only)
-			ret = SDH_EXIT_FINDINGS;
 	}
 	if (overview_only && !a.online)
 		n = overview_items(items, n);
@@ -510,7 +725,7 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 
 		if (it->failed)
 			continue;
-		r = sdh_score_compute(it->settings, policy, &it->score);
+		r = it->scored ? it->score_r : sdh_score_compute(it->settings, policy, &it->score);
 		if (r == -ERANGE) {
 			log_error(
 				"policy makes the score of '%s' undefined: a range below the badness, "
@@ -587,15 +802,8 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 				r = emit(TAKE_PTR(s));
 			break;
 		}
-		for (size_t i = 0; !overview_only && i < n_scored; i++) {
-			cleanup_free char *s = sdh_score_format_text(scores[i], &ro);
-
-			if (i > 0)
-				putchar('\n');
-			r = emit(TAKE_PTR(s));
-			if (r < 0)
-				break;
-		}
+		if (!overview_only)
+			r = emit_text(scores, n_scored, &ro);
 		if (overview_only || n_scored > 1) {
 			cleanup_free char *s = sdh_score_format_overview(scores, n_scored, &ro);
 
