@@ -30,6 +30,7 @@
 #include "basic/macro.h"
 #include "basic/parse-util.h"
 #include "basic/path-util.h"
+#include "basic/strbuf.h"
 #include "basic/string-util.h"
 #include "basic/strv.h"
 #include "sdharden/gen.h"
@@ -60,6 +61,10 @@ struct ctx {
 	bool unit_nonroot; /* User= names a non-root user, or DynamicUser=yes */
 	const char *unit_user;
 	struct sdh_settings *before; /* its effective settings; NULL: no unit (nothing to keep) */
+
+	/* A wrapper script that only started one program, and that program's command line. */
+	char *wrapper, *exec_line;
+	const struct sdh_profile_exec *wrapped;
 
 	/* The fixed identity a root daemon switches to, which we suggest as User=/Group=. */
 	char *switch_user, *switch_group;
@@ -877,6 +882,19 @@ static int identity_blocker(const struct ctx *c, const struct identity *id, char
 	return 0;
 }
 
+/* Does PATH below the root start with "#!"?  -1: unreadable. */
+static int is_script(const struct ctx *c, const char *path)
+{
+	cleanup_fd int fd = -1;
+	char h[2];
+
+	if (!path_is_absolute(path) || c->root_fd < 0 ||
+	    (fd = openat(c->root_fd, path + 1, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    read(fd, h, sizeof(h)) != (ssize_t)sizeof(h))
+		return -1;
+	return memcmp(h, "#!", 2) == 0;
+}
+
 /*
  * A script (or an unreadable program) among what the service runs, NULL if none: its checks
  * ("Only root wants to run this wrapper") are logic the profile cannot see.
@@ -893,13 +911,9 @@ static int script_run(struct ctx *c, char **ret)
 	if (!l)
 		return 0;
 	{
-		const char *path = l[0] + strspn(l[0], "-@:+!|");
-		cleanup_fd int fd = -1;
-		char h[2];
+		const char *path = c->wrapped ? c->wrapped->path : l[0] + strspn(l[0], "-@:+!|");
 
-		if (!path_is_absolute(path) || c->root_fd < 0 ||
-		    (fd = openat(c->root_fd, path + 1, O_RDONLY | O_CLOEXEC)) < 0 ||
-		    read(fd, h, sizeof(h)) != (ssize_t)sizeof(h) || memcmp(h, "#!", 2) == 0) {
+		if (is_script(c, path) != 0) {
 			*ret = strdup(path);
 			return *ret ? 1 : -ENOMEM;
 		}
@@ -907,12 +921,122 @@ static int script_run(struct ctx *c, char **ret)
 	for (size_t i = 0; i < c->p->n_execs; i++) {
 		const struct sdh_profile_exec *x = &c->p->execs[i];
 
-		if (x->ok && x->interpreter && !strstr(x->interpreter, "/ld-")) {
+		if (x->ok && x->interpreter && !strstr(x->interpreter, "/ld-") &&
+		    !streq_ptr(x->path, c->wrapper)) {
 			*ret = strdup(x->path);
 			return *ret ? 1 : -ENOMEM;
 		}
 	}
 	return 0;
+}
+
+/* ---- A wrapper script that only starts the real program ---- */
+
+/* One word of an ExecStart= line, quoted where systemd would split or expand it. */
+static void exec_word(struct strbuf *b, const char *w)
+{
+	bool quote = isempty(w) || streq(w, ";") || w[strcspn(w, " \t\n\"'\\")];
+
+	if (quote)
+		strbuf_addc(b, '"');
+	for (const char *q = w; *q; q++) {
+		/* \" and \\ inside quotes; %% and $$: no specifier, no variable */
+		if (*q == '"' || *q == '\\')
+			strbuf_addc(b, '\\');
+		else if (*q == '%' || *q == '$')
+			strbuf_addc(b, *q);
+		strbuf_addc(b, *q);
+	}
+	if (quote)
+		strbuf_addc(b, '"');
+}
+
+/*
+ * Strict mode: when the one ExecStart= runs a script whose only run of a program was one exec
+ * of a compiled binary with a known command line (a wrapper that turns a configuration file
+ * into options, then execs the daemon), the daemon can be started directly: its own
+ * checks are then what the profile saw, and it can start as the user it switches to.
+ */
+static int analyze_wrapper(struct ctx *c)
+{
+	const struct sdh_unit *u = c->o->unit;
+	const struct sdh_profile_exec *w = NULL, *b = NULL;
+	cleanup_strbuf struct strbuf line = STRBUF_INIT;
+	cleanup_free char *first = NULL;
+	const char *value = NULL, *p, *path;
+	size_t n = 0;
+	int r;
+
+	if (!c->p || !u)
+		return 0;
+	for (size_t i = 0; i < u->n_assignments; i++) {
+		const struct sdh_assignment *a = &u->assignments[i];
+
+		if (!streq(a->section, SECTION) || !streq(a->key, "ExecStart"))
+			continue;
+		value = isempty(a->value) ? NULL : a->value;
+		n = value ? n + 1 : 0;
+	}
+	if (n != 1)
+		return 0;
+	p = value;
+	r = extract_word(&p, &first, true);
+	if (r <= 0)
+		return r == -ENOMEM ? r : 0;
+	path = first + (first[0] == '-');
+	if (!path_is_absolute(path) || is_script(c, path) != 1)
+		return 0;
+	for (size_t i = 0; i < c->p->n_execs; i++) {
+		const struct sdh_profile_exec *x = &c->p->execs[i];
+
+		if (!x->ok)
+			continue;
+		if (streq(x->path, path) && !w)
+			w = x;
+		else if (!b)
+			b = x;
+		else
+			return 0; /* more than one program */
+	}
+	if (!w || !b || !b->argv || b->ok != w->ok || is_script(c, b->path) != 0 ||
+	    (b->interpreter && !strstr(b->interpreter, "/ld-")))
+		return 0;
+
+	if (first[0] == '-')
+		strbuf_addc(&line, '-');
+	if (!streq(b->argv[0], b->path)) {
+		strbuf_addc(&line, '@');
+		exec_word(&line, b->path);
+		strbuf_addc(&line, ' ');
+	}
+	STRV_FOREACH(a, b->argv) {
+		if (a != b->argv)
+			strbuf_addc(&line, ' ');
+		exec_word(&line, *a);
+	}
+	if (strbuf_error(&line) < 0)
+		return -ENOMEM;
+	if (!c->strict)
+		return omit(c, "ExecStart",
+			    "'%s' only started '%s' as: %s (with --mode=strict, that command runs "
+			    "directly)",
+			    path, b->path, line.buf);
+	c->wrapper = strdup(path);
+	c->exec_line = strbuf_detach(&line);
+	if (!c->wrapper || !c->exec_line)
+		return -ENOMEM;
+	c->wrapped = b;
+	return 0;
+}
+
+static int rule_exec_start(struct ctx *c)
+{
+	if (!c->exec_line)
+		return 0;
+	return emit(c, "ExecStart", c->exec_line, true,
+		    "strict: '%s' only ran this command; it is frozen here, edit it when the "
+		    "wrapper's configuration changes",
+		    c->wrapper);
 }
 
 /*
@@ -2229,6 +2353,7 @@ static int rule_ambient(struct ctx *c)
 static const struct {
 	int (*fn)(struct ctx *c);
 } rules[] = {
+	{ rule_exec_start },       /* ExecStart= (strict: the program a wrapper started) */
 	{ rule_user },             /* User=/DynamicUser= */
 	{ rule_devices },          /* PrivateDevices= (DevicePolicy=, DeviceAllow=) */
 	{ rule_private_mounts },   /* PrivateMounts= */
@@ -2261,6 +2386,8 @@ static void ctx_release(struct ctx *c)
 	free(c->switch_user);
 	free(c->switch_group);
 	free(c->switch_why);
+	free(c->wrapper);
+	free(c->exec_line);
 	sdh_settings_free(c->before);
 	strv_free(c->rw_paths);
 	for (size_t k = 0; k < ELEMENTSOF(c->dirs); k++)
@@ -2303,6 +2430,9 @@ int sdh_suggest(const struct sdh_suggest_options *o, struct sdh_dropin **ret)
 	}
 	analyze_caps(&c);
 	analyze_ipc(&c);
+	r = analyze_wrapper(&c);
+	if (r < 0)
+		goto finish;
 	if (c.p && !c.unit_nonroot) {
 		r = analyze_switch(&c);
 		if (r >= 0 && !c.switch_user) {

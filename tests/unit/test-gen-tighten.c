@@ -326,6 +326,39 @@ static void test_tighten__switch_to_own_user(void **state)
 	assert_false(has_line(wrapped, "User=mc"));
 	assert_non_null(strstr(wrapped, "/bin/mc-wrapper"));
 
+	/*
+	 * Strict mode starts what the wrapper only exec'd, with the command line the profile saw;
+	 * the daemon's own check of root is then in the profile and it starts as its user.
+	 */
+	{
+		cleanup_free char *strict = NULL, *safe = NULL, *two = NULL;
+		struct sdh_profile *x = switching_profile(true);
+		char *const argv[] = { (char *)"/bin/mc", (char *)"-u",     (char *)"mc",
+				       (char *)"-n",      (char *)"50% $x", NULL };
+
+		assert_int_equal(sdh_profile_add_exec(x, "/bin/mc-wrapper", "/usr/bin/perl", 0, 1),
+				 0);
+		assert_int_equal(
+			sdh_profile_add_exec(x, "/bin/mc", "/lib64/ld-linux-x86-64.so.2", 0, 1), 0);
+		assert_int_equal(sdh_profile_add_exec_argv(x, "/bin/mc", argv), 0);
+		strict = suggest_at(root, w, x, SDH_SUGGEST_STRICT, NULL);
+		if (!has_line(strict, "ExecStart=/bin/mc -u mc -n \"50%% $$x\""))
+			fail_msg("%s", strict);
+		assert_true(has_line(strict, "ExecStart="));
+		assert_true(has_line(strict, "User=mc"));
+		/* Safe mode keeps the wrapper and says what strict would do. */
+		safe = suggest_at(root, w, x, SDH_SUGGEST_SAFE, NULL);
+		assert_false(has_line(safe, "ExecStart="));
+		assert_false(has_line(safe, "User=mc"));
+		assert_non_null(strstr(safe, "--mode=strict"));
+		/* A second program run: the wrapper did more than exec one. */
+		assert_int_equal(sdh_profile_add_exec(x, "/bin/true", NULL, 0, 1), 0);
+		two = suggest_at(root, w, x, SDH_SUGGEST_STRICT, NULL);
+		assert_false(has_line(two, "ExecStart="));
+		assert_false(has_line(two, "User=mc"));
+		sdh_profile_free(x);
+	}
+
 	/* No getuid(2) before the switch: the daemon may not skip it as non-root. */
 	unguarded = suggest_at(root, u, q, SDH_SUGGEST_SAFE, NULL);
 	assert_false(has_line(unguarded, "User=mc"));
