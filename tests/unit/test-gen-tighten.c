@@ -5,6 +5,7 @@
  * and a root daemon that only switches to its own user is started as that user.
  */
 #include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -252,6 +253,20 @@ static void write_file(const char *dir, const char *name, const char *text, mode
 	assert_int_equal(chmod(path, mode), 0);
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 ? -1 : 0;
+}
+
+/* rm -r ROOT: the temporary trees the tests build. */
+static void remove_tree(const char *root)
+{
+	assert_int_equal(nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
 /* A memcached-like daemon: root only to setuid() to its own user after getuid(). */
 static struct sdh_profile *switching_profile(bool guard)
 {
@@ -372,25 +387,7 @@ static void test_tighten__switch_to_own_user(void **state)
 	assert_false(has_line(secret, "User=mc"));
 	assert_non_null(strstr(secret, "/etc/secret"));
 
-	{
-		char path[512];
-
-		(void)snprintf(path, sizeof(path), "%s/passwd", etc);
-		(void)unlink(path);
-		(void)snprintf(path, sizeof(path), "%s/group", etc);
-		(void)unlink(path);
-		(void)snprintf(path, sizeof(path), "%s/mc.conf", etc);
-		(void)unlink(path);
-		(void)snprintf(path, sizeof(path), "%s/secret", etc);
-		(void)unlink(path);
-		(void)snprintf(path, sizeof(path), "%s/mc", bin);
-		(void)unlink(path);
-		(void)snprintf(path, sizeof(path), "%s/mc-wrapper", bin);
-		(void)unlink(path);
-		(void)rmdir(bin);
-		(void)rmdir(etc);
-		(void)rmdir(root);
-	}
+	remove_tree(root);
 	sdh_profile_free(p);
 	sdh_profile_free(q);
 	freeunit(u);
@@ -414,7 +411,7 @@ static void test_tighten__umask_private_group(void **state)
 	};
 	struct sdh_unit *u = mkunit("redis-server.service", redis_unit);
 	struct sdh_profile *p = redis_profile();
-	char root[] = "/tmp/test-gen-umask-XXXXXX", etc[64], path[128];
+	char root[] = "/tmp/test-gen-umask-XXXXXX", etc[64];
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
@@ -429,12 +426,7 @@ static void test_tighten__umask_private_group(void **state)
 		if (!has_line(text, cases[i].want))
 			fail_msg("case %zu: want %s in\n%s", i, cases[i].want, text);
 	}
-	(void)snprintf(path, sizeof(path), "%s/passwd", etc);
-	(void)unlink(path);
-	(void)snprintf(path, sizeof(path), "%s/group", etc);
-	(void)unlink(path);
-	(void)rmdir(etc);
-	(void)rmdir(root);
+	remove_tree(root);
 	sdh_profile_free(p);
 	freeunit(u);
 }
