@@ -4,11 +4,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "basic/macro.h"
+#include "basic/strbuf.h"
 #include "basic/strv.h"
 #include "sdharden/score.h"
 
@@ -181,6 +183,30 @@ static void test_score__text_layout(void **state)
 	sdh_settings_free(s);
 }
 
+/* Appending tables to one buffer gives the same text as formatting each (debug columns too). */
+static void test_score__append_text(void **state)
+{
+	struct sdh_settings *s =
+		sdh_settings_new("a.service", SDH_VERSION_V252, SDH_SCOPE_SYSTEM, 022);
+	struct sdh_score *sc = score(s, NULL);
+
+	(void)state;
+	for (unsigned k = 0; k < 4; k++) {
+		struct sdh_render_options o = { .utf8 = k & 1, .emoji = k & 1, .debug = k & 2 };
+		cleanup_free char *t = sdh_score_format_text(sc, &o), *twice = NULL;
+		cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+
+		assert_non_null(t);
+		assert_int_equal(sdh_score_append_text(&sb, sc, &o), 0);
+		assert_string_equal(sb.buf, t);
+		assert_int_equal(sdh_score_append_text(&sb, sc, &o), 0);
+		assert_true(asprintf(&twice, "%s%s", t, t) > 0);
+		assert_string_equal(sb.buf, twice);
+	}
+	sdh_score_free(sc);
+	sdh_settings_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_score__syscall_rows),
 		cmocka_unit_test(test_score__policy),
 		cmocka_unit_test(test_score__text_layout),
+		cmocka_unit_test(test_score__append_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

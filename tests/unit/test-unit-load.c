@@ -337,6 +337,32 @@ static void test_list(void **state)
 	strv_free(l);
 }
 
+/* A prepared cache answers like no cache: aliases and drop-ins of alias names included. */
+static void test_cache_prepare(void **state)
+{
+	struct sdh_load_options o = SDH_LOAD_OPTIONS_INIT;
+	struct sdh_unit_cache *c = NULL;
+	struct sdh_unit *u = NULL;
+
+	(void)state;
+	put("usr/lib/systemd/system/real.service", "[Service]\nUser=real\n");
+	link_("real.service", "usr/lib/systemd/system/rel-alias.service");
+	put("etc/systemd/system/rel-alias.service.d/x.conf", "[Service]\nGroup=via-alias\n");
+	assert_int_equal(sdh_unit_cache_new(&c), 0);
+	o.root = root;
+	o.version = SDH_VERSION_V262;
+	o.cache = c;
+	assert_int_equal(sdh_unit_cache_prepare(c, &o), 0);
+	assert_int_equal(sdh_unit_cache_prepare(c, &o), 0); /* already filled */
+	assert_int_equal(sdh_unit_load(&o, "real.service", NULL, &u), 0);
+	assert_int_equal(u->load_state, SDH_LOAD_LOADED);
+	assert_true(strv_contains(u->aliases, "rel-alias.service"));
+	assert_string_equal(value(u, "Group"), "via-alias");
+	sdh_unit_free(u);
+	sdh_unit_cache_free(c);
+	assert_int_equal(sdh_unit_cache_prepare(NULL, &o), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +374,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_template, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dropins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cache_prepare, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("unit-load", tests, NULL, NULL);
