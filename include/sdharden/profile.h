@@ -67,8 +67,8 @@ struct sdh_profile_file {
 
 /*
  * Executed binaries.  Key: path.  interpreter: "#!" line's program or ELF PT_INTERP.  argv: the
- * command line every successful run of it had; NULL when not recorded, or, with argv_unknown,
- * when runs differed.
+ * command line of every run whose command line could be read; NULL when none could, or, with
+ * argv_unknown, when they differed.
  */
 struct sdh_profile_exec {
 	char *path;
@@ -183,8 +183,12 @@ int sdh_profile_add_file(struct sdh_profile *p, const char *path, enum sdh_file_
 			 uint64_t count);
 int sdh_profile_add_exec(struct sdh_profile *p, const char *path, const char *interpreter,
 			 int error, uint64_t count);
-/* Record a command line PATH ran with (PATH must have been added); ARGV NULL: it is unknown. */
-int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *const *argv);
+/*
+ * Record a command line PATH ran with (PATH must have been added): ARGV NULL, a run that could
+ * not be read; DIFFERED, runs known to differ (a merged or parsed record).
+ */
+int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *const *argv,
+			      bool differed);
 int sdh_profile_add_socket(struct sdh_profile *p, const char *op, const char *family,
 			   const char *type, const char *address, unsigned port, int error,
 			   uint64_t count);

@@ -521,7 +521,7 @@ static int parse_records(json_object *root, struct sdh_profile *p)
 			return -EBADMSG;
 		if ((r = sdh_profile_add_exec(p, path, interp, 0, ok)) < 0 ||
 		    (failed && (r = sdh_profile_add_exec(p, path, NULL, EIO, failed)) < 0) ||
-		    ((argv || varies) && (r = sdh_profile_add_exec_argv(p, path, argv)) < 0))
+		    (r = sdh_profile_add_exec_argv(p, path, argv, varies)) < 0)
 			return r;
 	}
 	EACH("sockets")

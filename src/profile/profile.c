@@ -425,7 +425,8 @@ static bool argv_equal(char *const *a, char *const *b)
 	return !*a && !*b;
 }
 
-int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *const *argv)
+int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *const *argv,
+			      bool differed)
 {
 	struct sdh_profile_exec *e = NULL;
 
@@ -434,9 +435,10 @@ int sdh_profile_add_exec_argv(struct sdh_profile *p, const char *path, char *con
 			e = &p->execs[i];
 	if (!e)
 		return -ENOENT;
-	if (e->argv_unknown)
+	/* A run that could not be read says nothing; two that differ make it unknown. */
+	if (e->argv_unknown || (!argv && !differed))
 		return 0;
-	if (!argv || (e->argv && !argv_equal(e->argv, argv))) {
+	if (differed || (e->argv && !argv_equal(e->argv, argv))) {
 		e->argv = strv_free(e->argv);
 		e->argv_unknown = true;
 		return 0;
@@ -707,7 +709,7 @@ int sdh_profile_merge(struct sdh_profile *dst, const struct sdh_profile *src)
 		if (r >= 0 && e->failed)
 			r = sdh_profile_add_exec(dst, e->path, NULL, EIO, e->failed);
 		if (r >= 0 && (e->argv || e->argv_unknown))
-			r = sdh_profile_add_exec_argv(dst, e->path, e->argv);
+			r = sdh_profile_add_exec_argv(dst, e->path, e->argv, e->argv_unknown);
 	}
 	for (size_t i = 0; i < src->n_sockets && r >= 0; i++) {
 		const struct sdh_profile_socket *s = &src->sockets[i];

@@ -600,7 +600,7 @@ static int on_exec(struct summarizer *s, struct proc *p, const struct tev_event 
 	if (r >= 0 && !err) {
 		cleanup_strv char **argv = proc_argv(p->pid, path, interp);
 
-		r = sdh_profile_add_exec_argv(s->profile, path, argv);
+		r = sdh_profile_add_exec_argv(s->profile, path, argv, false);
 	}
 	if (r >= 0)
 		r = sdh_profile_add_file(s->profile, path, SDH_FILE_EXEC, err, 1);

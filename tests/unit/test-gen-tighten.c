@@ -355,7 +355,7 @@ static void test_tighten__switch_to_own_user(void **state)
 				 0);
 		assert_int_equal(
 			sdh_profile_add_exec(x, "/bin/mc", "/lib64/ld-linux-x86-64.so.2", 0, 1), 0);
-		assert_int_equal(sdh_profile_add_exec_argv(x, "/bin/mc", argv), 0);
+		assert_int_equal(sdh_profile_add_exec_argv(x, "/bin/mc", argv, false), 0);
 		strict = suggest_at(root, w, x, SDH_SUGGEST_STRICT, NULL);
 		if (!has_line(strict, "ExecStart=/bin/mc -u mc -n \"50%% $$x\""))
 			fail_msg("%s", strict);

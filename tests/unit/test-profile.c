@@ -34,9 +34,13 @@ static struct sdh_profile *sample(void)
 	assert_int_equal(sdh_profile_add_file(p, "/etc/x", SDH_FILE_READ, ENOENT, 1), 0);
 	assert_int_equal(sdh_profile_add_file(p, "/etc/x", SDH_FILE_WRITE, 0, 1), 0);
 	assert_int_equal(sdh_profile_add_exec(p, "/bin/sh", "/lib64/ld.so", 0, 1), 0);
-	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c", "x y")), 0);
+	assert_int_equal(
+		sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c", "x y"), false), 0);
 	assert_int_equal(sdh_profile_add_exec(p, "/bin/true", NULL, 0, 2), 0);
-	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/true", NULL), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/true", NULL, false), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/true", STRV_MAKE("true"), false), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/true", STRV_MAKE("true", "x"), false),
+			 0);
 	assert_int_equal(
 		sdh_profile_add_socket(p, "bind", "AF_INET", "SOCK_STREAM", "0.0.0.0", 80, 0, 1),
 		0);
@@ -67,13 +71,17 @@ static void test_profile__model(void **state)
 	assert_int_equal(f->failed, 1);
 	assert_string_equal(f->error, "ENOENT");
 	/* the same command line again keeps it; another one makes it unknown */
-	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c", "x y")), 0);
+	assert_int_equal(
+		sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c", "x y"), false), 0);
 	assert_string_equal(p->execs[0].path, "/bin/sh");
 	assert_string_equal(p->execs[0].argv[2], "x y");
-	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c")), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", NULL, false), 0); /* unreadable */
+	assert_string_equal(p->execs[0].argv[2], "x y");
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/sh", STRV_MAKE("sh", "-c"), false), 0);
 	assert_null(p->execs[0].argv);
 	assert_true(p->execs[0].argv_unknown);
-	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/none", STRV_MAKE("none")), -ENOENT);
+	assert_int_equal(sdh_profile_add_exec_argv(p, "/bin/none", STRV_MAKE("none"), false),
+			 -ENOENT);
 	/* adding after sorting still finds the existing record */
 	assert_int_equal(sdh_profile_add_file(p, "/etc/x", SDH_FILE_READ, 0, 1), 0);
 	assert_int_equal(p->n_files, 2);
@@ -161,7 +169,7 @@ static void test_profile__merge(void **state)
 	assert_string_equal(m->execs[0].argv[1], "-c");
 	assert_true(m->execs[1].argv_unknown);
 	assert_int_equal(sdh_profile_add_exec(b, "/bin/sh", NULL, 0, 1), 0);
-	assert_int_equal(sdh_profile_add_exec_argv(b, "/bin/sh", STRV_MAKE("sh")), 0);
+	assert_int_equal(sdh_profile_add_exec_argv(b, "/bin/sh", STRV_MAKE("sh"), false), 0);
 	assert_int_equal(sdh_profile_merge(m, b), 0);
 	assert_null(m->execs[0].argv);
 	assert_true(m->execs[0].argv_unknown);
