@@ -79,7 +79,8 @@ unit_state() {
 
 # The hand-written drop-ins to beat: UNIT.good.conf of the shared e2e material (research
 # e2e-env.md section 2).  Their exposure is measured here, online, like everything else.
-GOOD_DIR=${SDH_SHARED:-$E2E_DIR/../../../shared}/e2e/units
+GOOD_DIR=$(cd "$E2E_DIR/../.." && pwd)/../shared
+GOOD_DIR=${SDH_SHARED:-$GOOD_DIR}/e2e/units
 # The suggest modes tried, each from the same profile (E2E_MODES, default both).
 read -r -a MODES <<<"${E2E_MODES:-safe strict}"
 # with_good CT UNIT [MODE]: UNIT's exposure (online) with its good.conf installed, and with
@@ -87,9 +88,9 @@ read -r -a MODES <<<"${E2E_MODES:-safe strict}"
 # Nothing is restarted (PID 1 reports the settings after daemon-reload); both are removed again.
 with_good() {
     local ct=$1 u=$2 mode=${3:-} e d=/etc/systemd/system/$2.d
-    [ -f "$GOOD_DIR/$u.good.conf" ] || { echo -; return 0; }
+    [ -f "$GOOD_DIR/${u%.service}.good.conf" ] || { echo -; return 0; }
     ct_exec "$ct" mkdir -p "$d"
-    ct_exec "$ct" sh -c "cat >$d/40-e2e-good.conf" <"$GOOD_DIR/$u.good.conf"
+    ct_exec "$ct" sh -c "cat >$d/40-e2e-good.conf" <"$GOOD_DIR/${u%.service}.good.conf"
     if [ -n "$mode" ]; then
         ct_exec "$ct" timeout 60 /opt/sdharden/sdharden suggest -p "/root/$u.prof" --mode="$mode" \
             "$u" --write >/dev/null 2>&1 || true
@@ -298,7 +299,7 @@ for u in "${UNITS[@]}"; do
     if [ "${E2E_HARDEN:-profile}" != profile ] || [ "$best" = - ]; then
         :
     elif [ "$good" = - ]; then
-        record "$u" "below good.conf" "$best" SKIP "no $GOOD_DIR/$u.good.conf"
+        record "$u" "below good.conf" "$best" SKIP "no $GOOD_DIR/${u%.service}.good.conf"
     elif awk -v a="$best" -v g="$good" 'BEGIN { exit !(a + 0 < g + 0) }'; then
         record "$u" "below good.conf" "$best" PASS "$best_mode $best < good.conf $good"
     elif both=$(with_good "$CT" "$u" "$best_mode") &&
