@@ -2333,6 +2333,54 @@ static int rule_ip(struct ctx *c)
 	return emit(c, "IPAddressAllow", "localhost", true, "loopback peers only");
 }
 
+/*
+ * SocketBindAllow=/SocketBindDeny=: strict mode pins the IP ports the service bound (or, when it
+ * bound none, forbids binding); safe mode leaves it, since listening ports come from the
+ * configuration.  Enforced only by a systemd built with BPF_FRAMEWORK (not Debian 12's); not
+ * scored.
+ */
+static int rule_socket_bind(struct ctx *c)
+{
+	cleanup_strv char **allow = NULL;
+
+	if (!c->p)
+		return omit(c, "SocketBindDeny", "no profile: bound ports are unknown");
+	for (size_t i = 0; i < c->p->n_sockets; i++) {
+		const struct sdh_profile_socket *s = &c->p->sockets[i];
+		const char *fam = family_is(s, "AF_INET")    ? "ipv4"
+				  : family_is(s, "AF_INET6") ? "ipv6"
+							     : NULL;
+		const char *proto = streq_ptr(s->type, "SOCK_STREAM")  ? "tcp"
+				    : streq_ptr(s->type, "SOCK_DGRAM") ? "udp"
+								       : NULL;
+		char rule[32];
+
+		if (!streq(s->op, "bind") || !fam || !s->ok)
+			continue;
+		if (!proto || s->port == 0)
+			return omit(c, "SocketBindDeny", "binds %s to %s",
+				    s->port ? "a socket of another type" : "an ephemeral port",
+				    strempty(s->address));
+		(void)snprintf(rule, sizeof(rule), "%s:%s:%u", fam, proto, s->port);
+		if (!strv_contains(allow, rule) && strv_extend(&allow, rule) < 0)
+			return -ENOMEM;
+	}
+	if (!c->strict)
+		return omit(c, "SocketBindDeny",
+			    "listening ports come from the configuration (with --mode=strict, the "
+			    "observed ones are pinned)");
+	STRV_FOREACH(a, allow) {
+		int r = a == allow
+				? emit(c, "SocketBindAllow", *a, true, "strict: the ports it bound")
+				: emit(c, "SocketBindAllow", *a, false, NULL);
+
+		if (r < 0)
+			return r;
+	}
+	return emit(c, "SocketBindDeny", "any", true, "%s",
+		    allow ? "no other port" : "strict: bound no IP port");
+}
+
 static int rule_ambient(struct ctx *c)
 {
 	cleanup_free char *s = NULL;
@@ -2376,6 +2424,7 @@ static const struct {
 	{ rule_syscall_archs },    /* SystemCallArchitectures= */
 	{ rule_syscall_filter },   /* SystemCallFilter= (SystemCallErrorNumber=) */
 	{ rule_ip },               /* IPAddressDeny=, IPAddressAllow= */
+	{ rule_socket_bind },      /* SocketBindAllow=, SocketBindDeny= */
 	{ rule_ambient },          /* AmbientCapabilities= */
 };
 

@@ -431,6 +431,30 @@ static void test_tighten__umask_private_group(void **state)
 	freeunit(u);
 }
 
+/* SocketBindAllow=: strict mode pins the ports bound, unless one was ephemeral. */
+static void test_tighten__socket_bind(void **state)
+{
+	struct sdh_unit *u = mkunit("redis-server.service", redis_unit);
+	struct sdh_profile *p = redis_profile();
+	cleanup_free char *strict = NULL, *safe = NULL, *eph = NULL;
+
+	(void)state;
+	strict = suggest_at("/nonexistent-root", u, p, SDH_SUGGEST_STRICT, NULL);
+	assert_true(has_line(strict, "SocketBindAllow=ipv4:tcp:6379"));
+	assert_true(has_line(strict, "SocketBindDeny=any"));
+	safe = suggest_at("/nonexistent-root", u, p, SDH_SUGGEST_SAFE, NULL);
+	assert_false(has_line(safe, "SocketBindDeny=any"));
+	assert_non_null(strstr(safe, "SocketBindDeny=: listening ports come from"));
+	assert_int_equal(sdh_profile_add_socket(p, "bind", "AF_INET6", "SOCK_DGRAM", "::", 0, 0, 1),
+			 0);
+	sdh_profile_sort(p);
+	eph = suggest_at("/nonexistent-root", u, p, SDH_SUGGEST_STRICT, NULL);
+	assert_false(has_line(eph, "SocketBindDeny=any"));
+	assert_non_null(strstr(eph, "an ephemeral port"));
+	sdh_profile_free(p);
+	freeunit(u);
+}
+
 /* Whatever the unit and the profile, the drop-in never raises the exposure. */
 static void test_tighten__exposure_never_rises(void **state)
 {
@@ -484,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_tighten__static_keeps_chroot),
 		cmocka_unit_test(test_tighten__switch_to_own_user),
 		cmocka_unit_test(test_tighten__umask_private_group),
+		cmocka_unit_test(test_tighten__socket_bind),
 		cmocka_unit_test(test_tighten__exposure_never_rises),
 	};
 
