@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/alloc-util.h"
 #include "basic/macro.h"
 #include "sdharden/diag.h"
 
@@ -12,15 +13,8 @@ int sdh_diags_addv(struct sdh_diags *d, const char *file, unsigned line, enum sd
 	struct sdh_diag *x;
 	char *msg = NULL;
 
-	if (d->n == d->alloc) {
-		size_t na = MAX(d->alloc * 2, (size_t)8);
-		struct sdh_diag *n = realloc(d->items, na * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		d->items = n;
-		d->alloc = na;
-	}
+	if (GREEDY_REALLOC(d->items, d->alloc, d->n + 1, 8) < 0)
+		return -ENOMEM;
 	if (vasprintf(&msg, fmt, ap) < 0)
 		return -ENOMEM;
 	x = &d->items[d->n];

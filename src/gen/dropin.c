@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "basic/alloc-util.h"
 #include "basic/macro.h"
 #include "basic/strbuf.h"
 #include "basic/strv.h"
@@ -99,15 +100,8 @@ static int item_append(struct sdh_dropin_section *s, const char *key, const char
 {
 	struct sdh_dropin_item it = { 0 };
 
-	if (s->n_items == s->alloc) {
-		size_t a = s->alloc ? s->alloc * 2 : 16;
-		struct sdh_dropin_item *n = realloc(s->items, a * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		s->items = n;
-		s->alloc = a;
-	}
+	if (GREEDY_REALLOC(s->items, s->alloc, s->n_items + 1, 16) < 0)
+		return -ENOMEM;
 	it.key = strdup(key);
 	it.value = strdup(value);
 	it.reason = reason ? strdup(reason) : NULL;
@@ -148,15 +142,8 @@ int sdh_dropin_omit(struct sdh_dropin *d, const char *key, const char *reason)
 
 	if (!d || isempty(key))
 		return -EINVAL;
-	if (d->n_omitted == d->alloc_omitted) {
-		size_t a = d->alloc_omitted ? d->alloc_omitted * 2 : 16;
-		struct sdh_dropin_omission *n = realloc(d->omitted, a * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		d->omitted = n;
-		d->alloc_omitted = a;
-	}
+	if (GREEDY_REALLOC(d->omitted, d->alloc_omitted, d->n_omitted + 1, 16) < 0)
+		return -ENOMEM;
 	o.key = strdup(key);
 	o.reason = strdup(strempty(reason));
 	if (!o.key || !o.reason) {

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "basic/alloc-util.h"
 #include "basic/macro.h"
 #include "kb/kb-tables.h"
 
@@ -121,16 +122,8 @@ static int flatten(const struct flat_table *f, const char *name, unsigned depth,
 				return r;
 			continue;
 		}
-		if (out->n == out->alloc) {
-			size_t na = MAX(out->alloc * 2, (size_t)16);
-			const struct sdh_syscall_group_member **nv =
-				realloc(out->v, na * sizeof(*nv));
-
-			if (!nv)
-				return -ENOMEM;
-			out->v = nv;
-			out->alloc = na;
-		}
+		if (GREEDY_REALLOC(out->v, out->alloc, out->n + 1, 16) < 0)
+			return -ENOMEM;
 		out->v[out->n++] = m;
 	}
 	return 0;

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "basic/alloc-util.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
@@ -66,15 +67,8 @@ void lint_report(struct lint_ctx *c, const struct sdh_assignment *a, const char 
 
 	if (c->error < 0)
 		return;
-	if (f->n == f->alloc) {
-		size_t na = MAX(f->alloc * 2, (size_t)16);
-		struct sdh_lint_finding *n = realloc(f->items, na * sizeof(*n));
-
-		if (!n)
-			goto oom;
-		f->items = n;
-		f->alloc = na;
-	}
+	if (GREEDY_REALLOC(f->items, f->alloc, f->n + 1, 16) < 0)
+		goto oom;
 	x = &f->items[f->n];
 	*x = (struct sdh_lint_finding){
 		.rule = c->rule,

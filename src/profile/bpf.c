@@ -26,6 +26,7 @@
 #	include <time.h>
 #	include <unistd.h>
 
+#	include "basic/alloc-util.h"
 #	include "basic/macro.h"
 #	include "basic/path-util.h"
 #	include "profile.skel.h"
@@ -253,20 +254,11 @@ static int on_ring_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct tev_event))
 		return 0;
 	if (t->q_head + t->q_len == t->q_alloc) {
-		struct tev_event *n;
-
 		if (t->q_head > 0) { /* compact first */
-			memmove(t->queue, t->queue + t->q_head, t->q_len * sizeof(*n));
+			memmove(t->queue, t->queue + t->q_head, t->q_len * sizeof(*t->queue));
 			t->q_head = 0;
-		} else {
-			size_t want = t->q_alloc ? t->q_alloc * 2 : 256;
-
-			n = realloc(t->queue, want * sizeof(*n));
-			if (!n)
-				return -ENOMEM;
-			t->queue = n;
-			t->q_alloc = want;
-		}
+		} else if (GREEDY_REALLOC(t->queue, t->q_alloc, t->q_len + 1, 256) < 0)
+			return -ENOMEM;
 	}
 	memcpy(&t->queue[t->q_head + t->q_len++], data, sizeof(struct tev_event));
 	return 0;

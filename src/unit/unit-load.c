@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "basic/alloc-util.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
@@ -389,15 +390,8 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 		}
 		default: k = ENTRY_OTHER;
 		}
-		if (li.n == alloc) {
-			size_t na = MAX(alloc * 2, (size_t)64);
-			struct dir_entry *ne = realloc(li.entries, na * sizeof(*ne));
-
-			if (!ne)
-				goto oom;
-			li.entries = ne;
-			alloc = na;
-		}
+		if (GREEDY_REALLOC(li.entries, alloc, li.n + 1, 64) < 0)
+			goto oom;
 		li.entries[li.n].name = strdup(de->d_name);
 		if (!li.entries[li.n].name)
 			goto oom;
@@ -1030,16 +1024,9 @@ static int list_dropins(struct loader *l, char **dirs, char ***ret)
 				warned = true;
 				continue;
 			}
-			if (n == alloc) {
-				size_t na = MAX(alloc * 2, (size_t)8);
-				struct dropin *nv = realloc(v, na * sizeof(*nv));
-
-				if (!nv) {
-					closedir(dir);
-					goto out;
-				}
-				v = nv;
-				alloc = na;
+			if (GREEDY_REALLOC(v, alloc, n + 1, 8) < 0) {
+				closedir(dir);
+				goto out;
 			}
 			v[n].path = path_join(*d, de->d_name);
 			if (!v[n].path) {

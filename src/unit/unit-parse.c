@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "basic/alloc-util.h"
 #include "basic/macro.h"
 #include "basic/strbuf.h"
 #include "basic/string-util.h"
@@ -74,15 +75,8 @@ static int add_assignment(struct unit_parse *p, const char *section, const char 
 {
 	struct sdh_assignment *a;
 
-	if (p->n_assignments == p->alloc) {
-		size_t na = MAX(p->alloc * 2, (size_t)16);
-
-		a = realloc(p->assignments, na * sizeof(*a));
-		if (!a)
-			return -ENOMEM;
-		p->assignments = a;
-		p->alloc = na;
-	}
+	if (GREEDY_REALLOC(p->assignments, p->alloc, p->n_assignments + 1, 16) < 0)
+		return -ENOMEM;
 	a = &p->assignments[p->n_assignments];
 	*a = (struct sdh_assignment){
 		.section = strdup(section),
