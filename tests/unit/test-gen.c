@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "gen-test-util.h"
+
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
@@ -24,80 +26,10 @@
 
 #define V252 SDH_VERSION_V252
 
-/* A unit with the given [Service] assignments ("Key=Value" strings). */
-static struct sdh_unit *mkunit(const char *id, const char *const *kv)
-{
-	struct sdh_unit *u = calloc(1, sizeof(*u));
-	size_t n = 0;
-
-	assert_non_null(u);
-	while (kv && kv[n])
-		n++;
-	u->id = strdup(id);
-	u->name = strdup(id);
-	u->type = strdup("service");
-	u->version = V252;
-	u->load_state = SDH_LOAD_LOADED;
-	u->assignments = calloc(n + 1, sizeof(*u->assignments));
-	for (size_t i = 0; i < n; i++) {
-		const char *eq = strchr(kv[i], '=');
-
-		u->assignments[i] = (struct sdh_assignment){
-			.section = strdup("Service"),
-			.key = strndup(kv[i], (size_t)(eq - kv[i])),
-			.value = strdup(eq + 1),
-			.file = strdup("/usr/lib/systemd/system/x.service"),
-			.line = (unsigned)i + 1,
-		};
-	}
-	u->n_assignments = n;
-	return u;
-}
-
-static void freeunit(struct sdh_unit *u)
-{
-	for (size_t i = 0; i < u->n_assignments; i++) {
-		free(u->assignments[i].section);
-		free(u->assignments[i].key);
-		free(u->assignments[i].value);
-		free(u->assignments[i].file);
-	}
-	free(u->assignments);
-	free(u->id);
-	free(u->name);
-	free(u->type);
-	free(u);
-}
-
 static char *suggest_text(const struct sdh_unit *u, const struct sdh_profile *p,
 			  enum sdh_suggest_mode mode, unsigned version, struct sdh_dropin **ret_d)
 {
-	struct sdh_suggest_options o = SDH_SUGGEST_OPTIONS_INIT;
-	struct sdh_dropin *d = NULL;
-	char *text = NULL;
-
-	o.version = version;
-	o.mode = mode;
-	o.unit = u;
-	o.profile = p;
-	o.root = "/nonexistent-root";
-	assert_int_equal(sdh_suggest(&o, &d), 0);
-	assert_int_equal(sdh_dropin_to_text(d, &text), 0);
-	if (ret_d)
-		*ret_d = d;
-	else
-		sdh_dropin_free(d);
-	return text;
-}
-
-static bool has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = text; (p = strstr(p, line)); p++)
-		if ((p == text || p[-1] == '\n') && (p[n] == '\n' || p[n] == 0))
-			return true;
-	return false;
+	return suggest_in("/nonexistent-root", u, p, mode, version, ret_d);
 }
 
 static bool omitted(const struct sdh_dropin *d, const char *key)
