@@ -59,7 +59,14 @@ struct sdh_score_row {
 	int set;                 /* 1 good, 0 bad or partial, -1 N/A */
 	unsigned exposure;       /* tenths, for the EXPOSURE column */
 	bool has_exposure;
+	/* Measured once per check table, not per unit: what sorting and rendering look at. */
+	unsigned name_len, name_width;
+	unsigned description_len, description_width; /* 0 for no description */
+	unsigned name_rank;        /* strcmp() order of the check names of the table */
+	unsigned description_rank; /* among the table's descriptions, or SDH_RANK_NONE */
 };
+
+#define SDH_RANK_NONE UINT32_MAX
 
 struct sdh_score {
 	char *id;
@@ -77,6 +84,11 @@ struct sdh_score {
 int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *policy,
 		      struct sdh_score **ret);
 struct sdh_score *sdh_score_free(struct sdh_score *sc);
+/*
+ * Free the rows and the fragment path of SC, keeping its id and overall exposure: what the
+ * overview needs of a unit whose table is already printed (a thousand units keep 5 MB less).
+ */
+void sdh_score_drop_rows(struct sdh_score *sc);
 
 /* The row of a check by json_field, or NULL. */
 const struct sdh_score_row *sdh_score_find(const struct sdh_score *sc, const char *json_field);

@@ -14,6 +14,7 @@
 #include "basic/parse-util.h"
 #include "basic/strbuf.h"
 #include "basic/string-util.h"
+#include "score/score-internal.h"
 #include "sdharden/score.h"
 
 #define GLYPH_CHECK "\xe2\x9c\x93" /* ✓ */
@@ -56,26 +57,6 @@ void sdh_render_options_from_env(unsigned version, struct sdh_render_options *re
 	else
 		ret->emoji = ret->utf8 && term && !streq(term, "dumb") && !streq(term, "linux");
 	ret->debug = env_bool("SYSTEMD_ANALYZE_DEBUG", &b) && b;
-}
-
-/* Display width: one column per code point, two for the emoji smileys (U+1F300 and up). */
-static size_t width(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s, *e = p + len;
-	size_t w = 0;
-
-	/* Descriptions are ASCII but for the odd quote: eight bytes at a time while they are. */
-	for (uint64_t x; e - p >= 8; p += 8, w += 8) {
-		memcpy(&x, p, sizeof(x));
-		if (x & UINT64_C(0x8080808080808080))
-			break;
-	}
-	for (; p < e; p++) {
-		if ((*p & 0xc0) == 0x80)
-			continue;
-		w += *p >= 0xf0 ? 2 : 1;
-	}
-	return w;
 }
 
 /* "%u.%u" of X / 10, X % 10 without printf (it is called for every row of every table). */
@@ -136,7 +117,7 @@ static void table_set(struct table *t, size_t row, size_t col, const char *s)
 		return;
 	c->s = s;
 	c->len = strlen(s);
-	c->width = width(s, c->len);
+	c->width = sdh_text_width(s, c->len);
 }
 
 /* A copy of S (a number: shorter than the 32 bytes of a slot) in the cell's scratch slot. */
@@ -256,15 +237,8 @@ static size_t details_row(const struct sdh_score *sc, const struct sdh_render_op
 		v[c++] = (struct cell){ row->set ? GLYPH_CHECK : GLYPH_CROSS, 3, 1 };
 	else
 		v[c++] = (struct cell){ row->set ? "+" : "-", 1, 1 };
-	v[c] = (struct cell){ row->check->name, strlen(row->check->name), 0 };
-	v[c].width = width(v[c].s, v[c].len);
-	c++;
-	v[c] = (struct cell){ row->description, 0, 0 };
-	if (row->description) {
-		v[c].len = strlen(row->description);
-		v[c].width = width(row->description, v[c].len);
-	}
-	c++;
+	v[c++] = (struct cell){ row->check->name, row->name_len, row->name_width };
+	v[c++] = (struct cell){ row->description, row->description_len, row->description_width };
 	if (o->debug) {
 		const uint64_t x[3] = { row->weight, row->badness, row->range };
 
@@ -285,70 +259,63 @@ static size_t details_row(const struct sdh_score *sc, const struct sdh_render_op
 
 static char *put(char *p, const char *s, size_t len)
 {
+	/* Glyphs and numbers are a few bytes: not worth a call. */
+	if (len <= 4) {
+		for (size_t k = 0; k < len; k++)
+			p[k] = s[k];
+		return p + len;
+	}
 	memcpy(p, s, len);
 	return p + len;
 }
 
-static char *pad(char *p, size_t n)
-{
-	memset(p, ' ', n);
-	return p + n;
-}
-
 /*
  * table_render() of the detail table without building the table: one pass computing the cells
- * (into a scratch array reused by the next call) and the column widths, one writing the lines
- * straight into the reserved buffer.
+ * and the column widths, one computing them again (cheap: the texts are measured already) and
+ * writing the lines straight into the reserved buffer.
  */
 int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
 			  const struct sdh_render_options *o)
 {
-	struct {
-		struct cell v[7];
-		char num[4][32];
-	} * rows;
+	struct cell v[7];
+	char num[4][32];
 	size_t w[7] = { 0 }, n = 0, total = 0, line = 1;
 	char *p;
 
-	rows = malloc((sc->n_rows + 1) * sizeof(*rows));
-	if (!rows)
-		return -ENOMEM;
 	for (size_t i = 0; i <= sc->n_rows; i++) {
-		n = details_row(sc, o, i, rows[i].v, rows[i].num);
+		n = details_row(sc, o, i, v, num);
 		for (size_t c = 0; c < n; c++) {
-			w[c] = MAX(w[c], rows[i].v[c].width);
-			total += rows[i].v[c].len;
+			w[c] = MAX(w[c], v[c].width);
+			total += v[c].len;
 		}
 	}
 	for (size_t c = 0; c < n; c++)
 		line += w[c] + 1;
 	/* Every cell's text, plus at most every column's padding and separator on every line. */
 	strbuf_reserve(sb, total + (sc->n_rows + 1) * line);
-	if (strbuf_error(sb)) {
-		free(rows);
+	if (strbuf_error(sb))
 		return -ENOMEM;
-	}
+	/* Blank the whole table first: padding and separators are then just skipped over. */
 	p = sb->buf + sb->len;
+	memset(p, ' ', total + (sc->n_rows + 1) * line);
 	for (size_t i = 0; i <= sc->n_rows; i++) {
-		const struct cell *v = rows[i].v;
+		n = details_row(sc, o, i, v, num);
 
 		for (size_t c = 0; c < n; c++) {
 			bool last = c + 1 == n, right = c >= 3 && i > 0;
 
 			if (c > 0)
-				*p++ = ' ';
+				p++;
 			if (last && v[c].len == 0)
 				break;
 			if (right)
-				p = pad(p, w[c] - v[c].width);
-			if (v[c].len)
-				p = put(p, v[c].s, v[c].len);
+				p += w[c] - v[c].width;
+			p = put(p, v[c].s, v[c].len);
 			if (!right && !last)
-				p = pad(p, w[c] - v[c].width);
+				p += w[c] - v[c].width;
 		}
 		*p++ = '\n';
 	}
-	free(rows);
 	*p++ = '\n';
 	*p = 0;
 	sb->len = (size_t)(p - sb->buf);

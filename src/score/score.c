@@ -4,7 +4,6 @@
  * `systemd-analyze security`.  Every check's rule is picked by the assess_kind column of the
  * version's check table; parameters (capability masks, namespaces, groups) come from that table.
  */
-#include <endian.h>
 #include <errno.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -16,6 +15,7 @@
 #include "basic/macro.h"
 #include "basic/string-util.h"
 #include "basic/strv.h"
+#include "score/score-internal.h"
 #include "sdharden/kb.h"
 #include "sdharden/score.h"
 
@@ -220,6 +220,11 @@ struct compiled_check {
 	uint64_t caps;             /* capability_bounding_set */
 	uint64_t ns;               /* restrict_namespaces */
 	const char *group;         /* system_call_filter: points into the parameter, NULL if none */
+	/* The text metrics of the row's name and descriptions (good, bad, n/a): see sdh_score_row.
+	 */
+	struct check_text {
+		unsigned len, width, rank;
+	} name, text[3];
 };
 
 static void compile_check(const struct sdh_check_row *c, struct compiled_check *ret)
@@ -255,6 +260,74 @@ static struct {
 static size_t n_compiled_tables;
 static pthread_mutex_t compiled_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static const char *check_text_of(const struct sdh_check_row *c, size_t k)
+{
+	return k == 0   ? c->name
+	       : k == 1 ? c->description_good
+	       : k == 2 ? c->description_bad
+			: c->description_na;
+}
+
+static struct check_text *check_text_slot(struct compiled_check *cc, size_t k)
+{
+	return k == 0 ? &cc->name : &cc->text[k - 1];
+}
+
+struct text_ref {
+	const char *s;
+	struct check_text *slot;
+};
+
+static int cmp_text_ref(const void *x, const void *y)
+{
+	const struct text_ref *a = x, *b = y;
+
+	return strcmp(a->s, b->s);
+}
+
+/*
+ * Measure the names and descriptions of the N checks at ROWS into V and rank them: names among
+ * names, descriptions among descriptions, equal strings the same rank.  Sorting then compares
+ * two numbers where it compared two strings (which share long prefixes: "Service has ...").
+ */
+static int rank_texts(const struct sdh_check_row *rows, struct compiled_check *v, size_t n)
+{
+	cleanup_free struct text_ref *refs = calloc(MAX(3 * n, (size_t)1), sizeof(*refs));
+
+	if (!refs)
+		return -ENOMEM;
+	for (size_t pass = 0; pass < 2; pass++) {
+		size_t m = 0;
+		unsigned rank = 0;
+
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = pass ? 1 : 0; k < (pass ? 4U : 1U); k++) {
+				const char *t = check_text_of(&rows[i], k);
+				struct check_text *slot = check_text_slot(&v[i], k);
+
+				*slot = (struct check_text){ .rank = SDH_RANK_NONE };
+				if (!t)
+					continue;
+				slot->len = (unsigned)strlen(t);
+				slot->width = (unsigned)sdh_text_width(t, slot->len);
+				refs[m++] = (struct text_ref){ t, slot };
+			}
+		qsort(refs, m, sizeof(*refs), cmp_text_ref);
+		for (size_t j = 0; j < m; j++) {
+			if (j > 0 && !streq(refs[j - 1].s, refs[j].s))
+				rank++;
+			refs[j].slot->rank = rank;
+		}
+	}
+	return 0;
+}
+
+static struct compiled_check *mfree_compiled(struct compiled_check *v)
+{
+	free(v);
+	return NULL;
+}
+
 /* The compiled form of the N rows at ROWS; NULL on OOM. */
 static const struct compiled_check *compiled_checks(const struct sdh_check_row *rows, size_t n)
 {
@@ -268,8 +341,12 @@ static const struct compiled_check *compiled_checks(const struct sdh_check_row *
 	    (v = calloc(MAX(n, (size_t)1), sizeof(*v)))) {
 		for (size_t i = 0; i < n; i++)
 			compile_check(&rows[i], &v[i]);
-		compiled_tables[n_compiled_tables].rows = rows;
-		compiled_tables[n_compiled_tables++].v = v;
+		if (rank_texts(rows, v, n) < 0)
+			v = mfree_compiled(v);
+		else {
+			compiled_tables[n_compiled_tables].rows = rows;
+			compiled_tables[n_compiled_tables++].v = v;
+		}
 	}
 	(void)pthread_mutex_unlock(&compiled_lock);
 	return v;
@@ -522,59 +599,40 @@ static uint64_t div_up(uint64_t a, uint64_t b)
 	return (a + b - 1) / b;
 }
 
-/* format-table's cell comparison, including the pre-v258 handling of empty cells (§5.1). */
+/*
+ * format-table's cell comparison (descriptions descending, then names), including the pre-v258
+ * handling of empty cells (§5.1).  Two descriptions of the check table compare by rank, which
+ * orders them as strcmp() does; any other (dynamic, from a policy) by strcmp().
+ */
 struct sort_ctx {
 	const struct sdh_score_row *rows; /* index 0 is the header */
-	const uint64_t (*keys)[2];        /* per row (same indexes): see description_key() */
 	bool old_empty;
 };
 
-/*
- * The first 16 bytes of S as two big-endian words, zero-padded: keys compare like strcmp() does
- * whenever they differ, so most comparisons of the sort need not look at the strings (many
- * descriptions share "Service has " and the like, hence two words).
- */
-static void description_key(const char *s, uint64_t ret[static 2])
-{
-	unsigned char b[16] = { 0 };
-
-	memcpy(b, s, strnlen(s, sizeof(b)));
-	memcpy(ret, b, sizeof(b));
-	ret[0] = be64toh(ret[0]);
-	ret[1] = be64toh(ret[1]);
-}
-
-static int cmp_keys(const uint64_t a[static 2], const uint64_t b[static 2])
-{
-	if (a[0] != b[0])
-		return a[0] < b[0] ? -1 : 1;
-	if (a[1] != b[1])
-		return a[1] < b[1] ? -1 : 1;
-	return 0;
-}
-
 static int cmp_rows(size_t a, size_t b, const struct sort_ctx *c)
 {
-	const char *da, *db;
+	const struct sdh_score_row *x, *y;
 	int r;
 
-	if (a == 0 && b == 0)
-		return 0;
-	if (a == 0)
-		return -1;
-	if (b == 0)
-		return 1;
-	da = c->rows[a - 1].description;
-	db = c->rows[b - 1].description;
-	if (da && db)
-		r = cmp_keys(c->keys[a], c->keys[b]) ?: strcmp(da, db);
-	else if (c->old_empty)
+	if (a == 0 || b == 0)
+		return a == b ? 0 : a == 0 ? -1 : 1;
+	x = &c->rows[a - 1];
+	y = &c->rows[b - 1];
+	if (x->description && y->description) {
+		if (x->description_rank != SDH_RANK_NONE && y->description_rank != SDH_RANK_NONE)
+			r = (x->description_rank > y->description_rank) -
+			    (x->description_rank < y->description_rank);
+		else
+			r = strcmp(x->description, y->description);
+	} else if (c->old_empty)
 		r = a < b ? -1 : a > b; /* generic fallback: original order */
 	else
-		r = !da && !db ? 0 : !da ? 1 : -1; /* v258+: empty sorts greater than any text */
+		r = !x->description && !y->description ? 0
+		    : !x->description                  ? 1
+						       : -1; /* v258+: empty sorts greater */
 	if (r != 0)
 		return -r; /* descending */
-	r = strcmp(c->rows[a - 1].check->name, c->rows[b - 1].check->name);
+	r = (x->name_rank > y->name_rank) - (x->name_rank < y->name_rank);
 	if (r != 0)
 		return r;
 	return a < b ? -1 : a > b;
@@ -603,33 +661,60 @@ static void merge_sort(size_t *v, size_t n, size_t *tmp, const struct sort_ctx *
 	memcpy(v, tmp, (n - n2) * sizeof(*v));
 }
 
+/* Up to this many rows sort in place on the stack (every check table has fewer). */
+#define SORT_STACK_ROWS 128U
+
 static int sort_rows(struct sdh_score *sc)
 {
 	struct sort_ctx c = { .rows = sc->rows, .old_empty = sc->version < SDH_VERSION(258, 0) };
-	size_t n = sc->n_rows + 1;
-	/* One block: the keys, indexes, the merge's scratch. */
-	cleanup_free void *work = malloc(n * (2 * sizeof(uint64_t) + 2 * sizeof(size_t)));
-	cleanup_free struct sdh_score_row *sorted =
-		malloc(MAX(sc->n_rows, (size_t)1) * sizeof(*sorted));
-	uint64_t(*keys)[2] = work;
-	size_t *idx = (size_t *)(keys + n), *tmp = idx + n;
+	size_t n = sc->n_rows + 1, stack_idx[2 * SORT_STACK_ROWS];
+	struct sdh_score_row stack_rows[SORT_STACK_ROWS];
+	cleanup_free size_t *heap_idx = NULL;
+	cleanup_free struct sdh_score_row *heap_rows = NULL;
+	size_t *idx = stack_idx, *tmp;
+	struct sdh_score_row *copy = stack_rows;
 
-	if (!work || !sorted)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		idx[i] = i;
-		if (i > 0 && sc->rows[i - 1].description)
-			description_key(sc->rows[i - 1].description, keys[i]);
-		else
-			keys[i][0] = keys[i][1] = 0;
+	if (n > SORT_STACK_ROWS) {
+		heap_idx = malloc(2 * n * sizeof(*heap_idx));
+		heap_rows = malloc(n * sizeof(*heap_rows));
+		if (!heap_idx || !heap_rows)
+			return -ENOMEM;
+		idx = heap_idx;
+		copy = heap_rows;
 	}
-	c.keys = keys;
+	tmp = idx + n;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
 	merge_sort(idx, n, tmp, &c);
+	memcpy(copy, sc->rows, sc->n_rows * sizeof(*copy));
 	for (size_t i = 1; i < n; i++)
-		sorted[i - 1] = sc->rows[idx[i] - 1];
-	free(sc->rows);
-	sc->rows = TAKE_PTR(sorted);
+		sc->rows[i - 1] = copy[idx[i] - 1];
 	return 0;
+}
+
+/* What sorting and rendering need of ROW's texts: from the check table's measures where it can.  */
+static void set_text_metrics(struct sdh_score_row *row, const struct sdh_check_row *c,
+			     const struct compiled_check *cc)
+{
+	const struct check_text *t = NULL;
+
+	row->name_len = cc->name.len;
+	row->name_width = cc->name.width;
+	row->name_rank = cc->name.rank;
+	for (size_t k = 1; k < 4 && !t; k++)
+		if (row->description && row->description == check_text_of(c, k))
+			t = &cc->text[k - 1];
+	if (t) {
+		row->description_len = t->len;
+		row->description_width = t->width;
+		row->description_rank = t->rank;
+		return;
+	}
+	row->description_rank = SDH_RANK_NONE;
+	row->description_len = row->description ? (unsigned)strlen(row->description) : 0;
+	row->description_width =
+		row->description ? (unsigned)sdh_text_width(row->description, row->description_len)
+				 : 0;
 }
 
 int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *policy,
@@ -709,6 +794,7 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 		}
 		if (e.dyn || e.text)
 			row->description = e.dyn ? e.dyn : e.text;
+		set_text_metrics(row, c, &compiled[i]);
 		if (e.badness != SDH_BADNESS_NA) {
 			/* systemd asserts badness <= range; a policy can break that. */
 			if (row->range == 0 || e.badness > row->range) {
@@ -742,15 +828,25 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 	return 0;
 }
 
+void sdh_score_drop_rows(struct sdh_score *sc)
+{
+	if (!sc)
+		return;
+	for (size_t i = 0; i < sc->n_rows; i++)
+		free(sc->rows[i].dyn);
+	free(sc->rows);
+	free(sc->fragment_path);
+	sc->rows = NULL;
+	sc->n_rows = 0;
+	sc->fragment_path = NULL;
+}
+
 struct sdh_score *sdh_score_free(struct sdh_score *sc)
 {
 	if (!sc)
 		return NULL;
-	for (size_t i = 0; i < sc->n_rows; i++)
-		free(sc->rows[i].dyn);
-	free(sc->rows);
+	sdh_score_drop_rows(sc);
 	free(sc->id);
-	free(sc->fragment_path);
 	free(sc);
 	return NULL;
 }
