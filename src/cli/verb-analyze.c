@@ -83,9 +83,11 @@ struct item {
 	struct sdh_score *score;
 	struct sdh_diags diags; /* until reported */
 	enum outcome outcome;
-	int r;       /* OUTCOME_*_FAILED: the error */
-	int score_r; /* scored: sdh_score_compute()'s result */
+	int r;                     /* OUTCOME_*_FAILED: the error */
+	int score_r;               /* scored: sdh_score_compute()'s result */
+	size_t text_off, text_len; /* KEEP_TEXT: the table in the chunk's text */
 	bool scored;
+	bool checked; /* check_score() done as the unit was emitted */
 	bool failed;
 	bool quiet; /* the overview of every unit: a masked or missing name is not an error */
 };
@@ -285,14 +287,37 @@ static int load_item_online(const struct sdh_cli *cli, const struct args *a, str
 }
 
 /*
- * Load ARG (a unit name, or a path whose file name is looked up, spec §2.5), build its record and
- * score it, printing nothing: report_item() prints what happened, in order.  The unit is freed
- * once its record is built, the record once scored unless KEEP_SETTINGS.
+ * What compute_item() keeps of a unit's score: everything (JSON, SARIF... render from the rows
+ * at the end), the detail table rendered at once into the chunk's text (the text output), or
+ * just the id and exposure (the text overview of every unit).
  */
-static void compute_item(const struct sdh_cli *cli, const struct args *a,
-			 const struct sdh_policy *policy, bool keep_settings, struct item *it,
-			 const char *arg)
+enum keep {
+	KEEP_SCORE,
+	KEEP_TEXT,
+	KEEP_SUMMARY,
+};
+
+/* The work shared by the threads: read-only but for the chunk being computed. */
+struct work {
+	const struct sdh_cli *cli;
+	const struct args *a;
+	const struct sdh_policy *policy;
+	const struct sdh_render_options *ro;
+	enum keep keep;
+	bool keep_settings;
+};
+
+/*
+ * Load ARG (a unit name, or a path whose file name is looked up, spec §2.5), build its record and
+ * score it, printing nothing: emit_item() prints what happened, in order.  The unit is freed
+ * once its record is built, the record once scored unless KEEP_SETTINGS.  With KEEP_TEXT the
+ * table is appended to TEXT (after an empty line) and only the summary of the score is kept.
+ */
+static void compute_item(const struct work *w, struct item *it, const char *arg,
+			 struct strbuf *text)
 {
+	const struct sdh_cli *cli = w->cli;
+	const struct args *a = w->a;
 	struct sdh_load_options o;
 	struct sdh_unit *u = NULL;
 	cleanup_strv char **path = NULL;
@@ -363,10 +388,22 @@ static void compute_item(const struct sdh_cli *cli, const struct args *a,
 	sdh_unit_free(u);
 	if (it->outcome != OUTCOME_LOADED || it->failed)
 		return;
-	it->score_r = sdh_score_compute(it->settings, policy, &it->score);
+	it->score_r = sdh_score_compute(it->settings, w->policy, &it->score);
 	it->scored = true;
-	if (!keep_settings)
+	if (!w->keep_settings)
 		it->settings = sdh_settings_free(it->settings);
+	if (it->score_r < 0 || w->keep == KEEP_SCORE)
+		return;
+	if (w->keep == KEEP_TEXT) {
+		it->text_off = text->len;
+		strbuf_addc(text, '\n');
+		if (sdh_score_append_text(text, it->score, w->ro) < 0) {
+			it->score_r = -ENOMEM;
+			return;
+		}
+		it->text_len = text->len - it->text_off;
+	}
+	sdh_score_drop_rows(it->score);
 }
 
 /* Print what compute_item() found (systemd's messages); < 0: stop everything. */
@@ -408,37 +445,136 @@ static int report_item(const struct sdh_cli *cli, struct item *it)
 }
 
 /*
- * Loading, building the record and scoring run in up to JOBS_MAX threads, each over one slice of
- * the units; the main thread takes the first slice and reports every unit in order.  Without
- * --jobs= a thread gets at least UNITS_PER_JOB units (starting one costs more than a few).
+ * What a scored unit's result means for the run: -ERANGE (the policy leaves the score
+ * undefined, systemd aborts) fails the unit, any other error stops everything; above the
+ * threshold, exit status 1.
  */
-#define JOBS_MAX      8U
-#define UNITS_PER_JOB 64U
-
-struct batch {
-	pthread_t thread;
-	bool started;
-	const struct sdh_cli *cli;
-	const struct args *a;
-	const struct sdh_policy *policy;
-	bool keep_settings;
-	struct item *items;
-	char **args;
-	size_t from, to;
-	const bool *stop; /* set by the main thread: a report was fatal, skip the rest */
-};
-
-static void *compute_batch(void *userdata)
+static int check_score(const struct args *a, struct item *it, int *ret)
 {
-	struct batch *b = userdata;
-
-	for (size_t i = b->from; i < b->to && !__atomic_load_n(b->stop, __ATOMIC_RELAXED); i++)
-		compute_item(b->cli, b->a, b->policy, b->keep_settings, &b->items[i], b->args[i]);
-	return NULL;
+	if (it->score_r == -ERANGE) {
+		log_error("policy makes the score of '%s' undefined: a range below the badness, "
+			  "a range of 0, or every weight 0",
+			  it->name);
+		*ret = MAX(*ret, SDH_EXIT_FINDINGS);
+		it->failed = true;
+		return 0;
+	}
+	if (it->score_r < 0)
+		return log_error_errno(it->score_r, "cannot score '%s': %m", it->name);
+	if (it->score->exposure > a->threshold)
+		*ret = MAX(*ret, SDH_EXIT_FINDINGS);
+	return 0;
 }
 
 /*
- * How many threads: one unless every unit loads through the same (shared, prepared) cache, i.e.
+ * The units are computed in chunks of CHUNK_UNITS, by up to JOBS_MAX threads (the main thread
+ * one of them), and emitted by the main thread in command-line order as each chunk is done:
+ * messages of a unit, then its table.  At most AHEAD chunks wait to be emitted, so the text in
+ * memory stays bounded (and warm) however many units there are.  Without --jobs= a thread gets
+ * at least UNITS_PER_JOB units (starting one costs more than a few).
+ */
+#define JOBS_MAX      8U
+#define UNITS_PER_JOB 64U
+#define CHUNK_UNITS   16U
+#define AHEAD(jobs)   (2U * (jobs) + 2U)
+
+struct chunk {
+	size_t from, to;
+	struct strbuf text; /* KEEP_TEXT: the tables of the chunk's units */
+	bool done;
+};
+
+struct pipeline {
+	const struct work *w;
+	struct item *items;
+	char **args;
+	struct chunk *chunks;
+	size_t n_chunks;
+	size_t next;    /* the next chunk to compute */
+	size_t emitted; /* chunks emitted */
+	size_t ahead;
+	bool stop;            /* a report was fatal: compute no more */
+	struct strbuf *spare; /* emitted chunks' buffers, for reuse (warm, already grown) */
+	size_t n_spare;
+	pthread_mutex_t lock;
+	pthread_cond_t changed; /* a chunk done, emitted, or stop */
+};
+
+/* Under the lock: the next chunk this thread may compute, or NULL (none left, or stop). */
+static struct chunk *take_chunk(struct pipeline *p, bool wait)
+{
+	struct chunk *c;
+
+	while (wait && !p->stop && p->next < p->n_chunks && p->next - p->emitted >= p->ahead)
+		pthread_cond_wait(&p->changed, &p->lock);
+	if (p->stop || p->next >= p->n_chunks || p->next - p->emitted >= p->ahead)
+		return NULL;
+	c = &p->chunks[p->next++];
+	if (p->n_spare > 0)
+		c->text = p->spare[--p->n_spare];
+	return c;
+}
+
+/* Not under the lock. */
+static void compute_chunk(struct pipeline *p, struct chunk *c)
+{
+	for (size_t i = c->from; i < c->to && !__atomic_load_n(&p->stop, __ATOMIC_RELAXED); i++)
+		compute_item(p->w, &p->items[i], p->args[i], &c->text);
+	pthread_mutex_lock(&p->lock);
+	c->done = true;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *compute_thread(void *userdata)
+{
+	struct pipeline *p = userdata;
+	struct chunk *c;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		c = take_chunk(p, true);
+		pthread_mutex_unlock(&p->lock);
+		if (!c)
+			return NULL;
+		compute_chunk(p, c);
+	}
+}
+
+/*
+ * Report the units of C in order and, with KEEP_TEXT, write their tables, an empty line
+ * between two (FIRST: none written yet).  < 0: a report was fatal.
+ */
+static int emit_chunk(const struct work *w, struct item *items, struct chunk *c, bool *first,
+		      int *ret)
+{
+	for (size_t i = c->from; i < c->to; i++) {
+		struct item *it = &items[i];
+		int r;
+
+		if (it->diags.n > 0 || it->failed ||
+		    (it->outcome != OUTCOME_LOADED && it->outcome != OUTCOME_QUIET))
+			fflush(stdout); /* messages come before the unit's table */
+		r = report_item(w->cli, it);
+		if (r < 0)
+			return r;
+		if (it->failed && !it->quiet)
+			*ret = SDH_EXIT_FINDINGS;
+		if (w->keep != KEEP_TEXT || it->failed || !it->scored)
+			continue;
+		it->checked = true;
+		r = check_score(w->a, it, ret);
+		if (r < 0)
+			return r;
+		if (it->failed)
+			continue;
+		fwrite(c->text.buf + it->text_off + *first, 1, it->text_len - *first, stdout);
+		*first = false;
+	}
+	return 0;
+}
+
+/* How many threads: one unless every unit loads through the same (shared, prepared) cache, i.e.
  * with --root= or no unit given as a path (those put their directory in the search path); not
  * for the user scope either, whose records read the process umask by changing it.
  */
@@ -461,57 +597,86 @@ static unsigned analyze_jobs(const struct sdh_cli *cli, const struct args *a, ch
 }
 
 /*
- * compute_item() for every unit, in JOBS threads, and report_item() for each in order (as if
- * they had been loaded one after the other).  < 0: a report was fatal.
+ * compute_item() for every unit, in JOBS threads, and emit_chunk() for each chunk in order (as
+ * if the units had been loaded one after the other).  < 0: a report was fatal, or OOM.
  */
-static int compute_all(const struct sdh_cli *cli, const struct args *a,
-		       const struct sdh_policy *policy, bool keep_settings, struct item *items,
-		       char **args, size_t n, unsigned jobs, int *ret)
+static int compute_all(const struct work *w, struct item *items, char **args, size_t n,
+		       unsigned jobs, int *ret)
 {
-	struct batch b[JOBS_MAX];
-	bool stop = false;
+	struct pipeline p = {
+		.w = w,
+		.items = items,
+		.args = args,
+		.n_chunks = (n + CHUNK_UNITS - 1) / CHUNK_UNITS,
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.changed = PTHREAD_COND_INITIALIZER,
+	};
+	pthread_t threads[JOBS_MAX];
+	unsigned started = 0;
+	bool first = true;
 	int r = 0;
 
 	if (jobs > 1) {
 		struct sdh_load_options o;
 
-		sdh_cli_load_options(cli, &o);
+		sdh_cli_load_options(w->cli, &o);
 		/* Should the cache fail to fill, one thread finds (and reports) why. */
 		if (sdh_unit_cache_prepare(o.cache, &o) < 0)
 			jobs = 1;
 	}
-	for (unsigned k = 0; k < jobs; k++) {
-		b[k] = (struct batch){
-			.cli = cli,
-			.a = a,
-			.policy = policy,
-			.keep_settings = keep_settings,
-			.items = items,
-			.args = args,
-			.from = n * k / jobs,
-			.to = n * (k + 1) / jobs,
-			.stop = &stop,
-		};
-		if (k > 0)
-			b[k].started =
-				pthread_create(&b[k].thread, NULL, compute_batch, &b[k]) == 0;
+	p.ahead = AHEAD(jobs);
+	p.chunks = calloc(MAX(p.n_chunks, (size_t)1), sizeof(*p.chunks));
+	p.spare = calloc(p.ahead, sizeof(*p.spare));
+	if (!p.chunks || !p.spare) {
+		free(p.chunks);
+		free(p.spare);
+		return log_oom();
 	}
-	for (unsigned k = 0; k < jobs; k++) {
-		if (b[k].started)
-			(void)pthread_join(b[k].thread, NULL);
-		for (size_t i = b[k].from; i < b[k].to; i++) {
-			if (!b[k].started && r >= 0)
-				compute_item(cli, a, policy, keep_settings, &items[i], args[i]);
-			if (r >= 0)
-				r = report_item(cli, &items[i]);
-			if (r < 0) {
-				__atomic_store_n(&stop, true, __ATOMIC_RELAXED);
-				break;
-			}
-			if (items[i].failed && !items[i].quiet)
-				*ret = SDH_EXIT_FINDINGS;
+	for (size_t k = 0; k < p.n_chunks; k++) {
+		p.chunks[k].from = k * CHUNK_UNITS;
+		p.chunks[k].to = MIN(n, (k + 1) * CHUNK_UNITS);
+		strbuf_init(&p.chunks[k].text);
+	}
+	for (unsigned k = 1; k < jobs; k++)
+		if (pthread_create(&threads[started], NULL, compute_thread, &p) == 0)
+			started++;
+
+	pthread_mutex_lock(&p.lock);
+	while (r >= 0 && p.emitted < p.n_chunks) {
+		struct chunk *c = &p.chunks[p.emitted];
+
+		if (c->done) {
+			pthread_mutex_unlock(&p.lock);
+			r = emit_chunk(w, items, c, &first, ret);
+			if (r >= 0 && ferror(stdout))
+				r = -EIO;
+			strbuf_reset(&c->text);
+			pthread_mutex_lock(&p.lock);
+			p.spare[p.n_spare++] = c->text;
+			c->text = (struct strbuf)STRBUF_INIT;
+			p.emitted++;
+			pthread_cond_broadcast(&p.changed);
+			continue;
 		}
+		c = take_chunk(&p, false);
+		if (c) {
+			pthread_mutex_unlock(&p.lock);
+			compute_chunk(&p, c);
+			pthread_mutex_lock(&p.lock);
+		} else
+			pthread_cond_wait(&p.changed, &p.lock);
 	}
+	p.stop = true;
+	pthread_cond_broadcast(&p.changed);
+	pthread_mutex_unlock(&p.lock);
+	for (unsigned k = 0; k < started; k++)
+		(void)pthread_join(threads[k], NULL);
+	for (size_t k = 0; k < p.n_spare; k++)
+		strbuf_release(&p.spare[k]);
+	for (size_t k = 0; k < p.n_chunks; k++)
+		strbuf_release(&p.chunks[k].text);
+	free(p.spare);
+	free(p.chunks);
 	return r;
 }
 
@@ -579,29 +744,6 @@ static int emit(char *s)
 }
 
 /*
- * The detail tables of V, an empty line between them, rendered into one buffer that is written
- * out whenever it holds OUTPUT_CHUNK bytes (12 MB of text for a thousand units).
- */
-#define OUTPUT_CHUNK (256U * 1024U)
-
-static int emit_text(struct sdh_score *const *v, size_t n, const struct sdh_render_options *ro)
-{
-	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
-
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			strbuf_addc(&sb, '\n');
-		if (sdh_score_append_text(&sb, v[i], ro) < 0)
-			return log_oom();
-		if (sb.len >= OUTPUT_CHUNK || i + 1 == n) {
-			(void)fwrite(sb.buf, 1, sb.len, stdout);
-			strbuf_reset(&sb);
-		}
-	}
-	return 0;
-}
-
-/*
  * --online text and JSON: the layout of online systemd-analyze security (v252), which differs from
  * the offline one: an empty line before every named unit after the first, failed or not; a unit
  * refused as not a service stops everything; unless exactly one unit was named, an empty line
@@ -637,6 +779,14 @@ static int emit_online(const struct args *a, const struct sdh_render_options *ro
 		r = emit(TAKE_PTR(s));
 	}
 	return r;
+}
+
+/* What the output needs kept of each score (see enum keep). */
+static enum keep keep_of(const struct args *a, bool overview_only)
+{
+	if (a->output_dir || a->format != FORMAT_TEXT || a->json != JSON_OFF)
+		return KEEP_SCORE;
+	return overview_only ? KEEP_SUMMARY : KEEP_TEXT;
 }
 
 int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
@@ -709,10 +859,18 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 				ret = SDH_EXIT_FINDINGS;
 		}
 	else {
+		struct work w = {
+			.cli = cli,
+			.a = &a,
+			.policy = policy,
+			.ro = &ro,
+			.keep = keep_of(&a, overview_only),
+			.keep_settings = a.format == FORMAT_SARIF,
+		};
+
 		for (size_t i = 0; i < n; i++)
 			items[i].quiet = overview_only;
-		r = compute_all(cli, &a, policy, a.format == FORMAT_SARIF, items, args, n,
-				analyze_jobs(cli, &a, args, n), &ret);
+		r = compute_all(&w, items, args, n, analyze_jobs(cli, &a, args, n), &ret);
 		if (r < 0) {
 			ret = SDH_EXIT_INTERNAL;
 			goto out;
@@ -725,23 +883,18 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 
 		if (it->failed)
 			continue;
-		r = it->scored ? it->score_r : sdh_score_compute(it->settings, policy, &it->score);
-		if (r == -ERANGE) {
-			log_error(
-				"policy makes the score of '%s' undefined: a range below the badness, "
-				"a range of 0, or every weight 0",
-				it->name);
-			ret = SDH_EXIT_FINDINGS;
-			it->failed = true;
-			continue;
+		if (!it->checked) {
+			if (!it->scored) {
+				it->score_r = sdh_score_compute(it->settings, policy, &it->score);
+				it->scored = true;
+			}
+			if (check_score(&a, it, &ret) < 0) {
+				ret = SDH_EXIT_INTERNAL;
+				goto out;
+			}
+			if (it->failed)
+				continue;
 		}
-		if (r < 0) {
-			(void)log_error_errno(r, "cannot score '%s': %m", it->name);
-			ret = SDH_EXIT_INTERNAL;
-			goto out;
-		}
-		if (it->score->exposure > a.threshold)
-			ret = MAX(ret, SDH_EXIT_FINDINGS);
 		scores[n_scored] = it->score;
 		settings[n_scored++] = it->settings;
 	}
@@ -802,8 +955,6 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 				r = emit(TAKE_PTR(s));
 			break;
 		}
-		if (!overview_only)
-			r = emit_text(scores, n_scored, &ro);
 		if (overview_only || n_scored > 1) {
 			cleanup_free char *s = sdh_score_format_overview(scores, n_scored, &ro);
 
