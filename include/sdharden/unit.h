@@ -54,16 +54,21 @@ struct sdh_load_options {
 		.scope = SDH_SCOPE_SYSTEM \
 	}
 
-/* One `Key=Value` line after continuation joining; VALUE is raw (no specifiers expanded). */
+/*
+ * One `Key=Value` line after continuation joining; VALUE is raw (no specifiers expanded).  The
+ * texts belong to the unit (sdh_unit_add_assignment()) and live as long as it does.
+ */
 struct sdh_assignment {
-	char *section; /* "Service", "Unit", ... */
-	char *key;
-	char *value;
-	char *file;    /* path inside the root */
-	unsigned line; /* first line of the assignment */
+	const char *section; /* "Service", "Unit", ... */
+	const char *key;
+	const char *value;
+	const char *file; /* path inside the root */
+	unsigned line;    /* first line of the assignment */
 	bool from_dropin;
 	unsigned line_end; /* last line of a continued assignment (systemd's messages cite it) */
 };
+
+struct sdh_arena;
 
 struct sdh_unit {
 	char *name;     /* as asked for (after instantiating a bare template) */
@@ -79,8 +84,16 @@ struct sdh_unit {
 	char **aliases;      /* other names that resolved to this unit */
 	struct sdh_assignment *assignments;
 	size_t n_assignments;
-	char *root; /* the root it was loaded from (NULL: host), for specifiers */
+	size_t assignments_alloc;
+	struct sdh_arena *strings; /* owns the assignments' texts */
+	char *root;                /* the root it was loaded from (NULL: host), for specifiers */
 };
+
+/*
+ * Append a copy of A (its texts copied into U's storage; A->file may be NULL) to the
+ * assignments of U.  0 or -ENOMEM.
+ */
+int sdh_unit_add_assignment(struct sdh_unit *u, const struct sdh_assignment *a);
 
 /*
  * Loading a unit needs the names of every unit in the search path (to find its aliases, as

@@ -154,13 +154,8 @@ static void drop_own_dropin(struct sdh_unit *u, const char *path)
 	for (size_t i = 0; i < u->n_assignments; i++) {
 		struct sdh_assignment *a = &u->assignments[i];
 
-		if (a->file && streq(a->file, path)) {
-			free(a->section);
-			free(a->key);
-			free(a->value);
-			free(a->file);
-			continue;
-		}
+		if (a->file && streq(a->file, path))
+			continue; /* its texts go with the unit */
 		u->assignments[j++] = *a;
 	}
 	u->n_assignments = j;

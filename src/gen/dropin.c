@@ -315,51 +315,6 @@ int sdh_dropin_to_json(const struct sdh_dropin *d, char **ret)
 	return 0;
 }
 
-static void assignment_release(struct sdh_assignment *a)
-{
-	free(a->section);
-	free(a->key);
-	free(a->value);
-	free(a->file);
-}
-
-static int assignment_copy(struct sdh_assignment *dst, const char *section, const char *key,
-			   const char *value, const char *file, unsigned line, bool from_dropin)
-{
-	*dst = (struct sdh_assignment){
-		.section = strdup(section),
-		.key = strdup(key),
-		.value = strdup(value),
-		.file = file ? strdup(file) : NULL,
-		.line = line,
-		.from_dropin = from_dropin,
-	};
-	if (!dst->section || !dst->key || !dst->value || (file && !dst->file)) {
-		assignment_release(dst);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-/* Only what sdh_dropin_apply() fills; the loader's sdh_unit_free() releases the same fields. */
-static void unit_copy_free(struct sdh_unit *u)
-{
-	if (!u)
-		return;
-	for (size_t i = 0; i < u->n_assignments; i++)
-		assignment_release(&u->assignments[i]);
-	free(u->assignments);
-	free(u->name);
-	free(u->id);
-	free(u->type);
-	free(u->prefix);
-	free(u->instance);
-	free(u->fragment_path);
-	strv_free(u->dropin_paths);
-	strv_free(u->aliases);
-	free(u);
-}
-
 static int dup_opt(char **dst, const char *s)
 {
 	*dst = NULL;
@@ -387,6 +342,7 @@ int sdh_dropin_apply(const struct sdh_dropin *d, const struct sdh_unit *u, const
 	c->version = u->version;
 	c->load_state = u->load_state;
 	c->assignments = calloc(n ? n : 1, sizeof(*c->assignments));
+	c->assignments_alloc = n ? n : 1;
 	if (!c->assignments || dup_opt(&c->name, u->name) < 0 || dup_opt(&c->id, u->id) < 0 ||
 	    dup_opt(&c->type, u->type) < 0 || dup_opt(&c->prefix, u->prefix) < 0 ||
 	    dup_opt(&c->instance, u->instance) < 0 ||
@@ -397,28 +353,29 @@ int sdh_dropin_apply(const struct sdh_dropin *d, const struct sdh_unit *u, const
 	    (file && strv_extend(&c->dropin_paths, file) < 0))
 		goto oom;
 	for (size_t i = 0; i < u->n_assignments; i++) {
-		const struct sdh_assignment *a = &u->assignments[i];
-
-		r = assignment_copy(&c->assignments[c->n_assignments], a->section, a->key, a->value,
-				    a->file, a->line, a->from_dropin);
+		r = sdh_unit_add_assignment(c, &u->assignments[i]);
 		if (r < 0)
 			goto oom;
-		c->n_assignments++;
 	}
 	/* Line numbers as the text emitter would put them are not needed: count directives. */
 	for (size_t i = 0; i < d->n_sections; i++)
 		for (size_t j = 0; j < d->sections[i].n_items; j++) {
 			const struct sdh_dropin_item *it = &d->sections[i].items[j];
 
-			r = assignment_copy(&c->assignments[c->n_assignments], d->sections[i].name,
-					    it->key, it->value, file, (unsigned)++line, true);
+			r = sdh_unit_add_assignment(c, &(struct sdh_assignment){
+							       .section = d->sections[i].name,
+							       .key = it->key,
+							       .value = it->value,
+							       .file = file,
+							       .line = (unsigned)++line,
+							       .from_dropin = true,
+						       });
 			if (r < 0)
 				goto oom;
-			c->n_assignments++;
 		}
 	*ret = c;
 	return 0;
 oom:
-	unit_copy_free(c);
+	sdh_unit_free(c);
 	return -ENOMEM;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "basic/alloc-util.h"
+#include "basic/arena.h"
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
@@ -1105,10 +1106,32 @@ struct sdh_unit *sdh_unit_free(struct sdh_unit *u)
 	free(u->fragment_path);
 	strv_free(u->dropin_paths);
 	strv_free(u->aliases);
-	unit_assignments_free(u->assignments, u->n_assignments);
+	free(u->assignments);
+	if (u->strings) {
+		sdh_arena_release(u->strings);
+		free(u->strings);
+	}
 	free(u->root);
 	free(u);
 	return NULL;
+}
+
+int sdh_unit_add_assignment(struct sdh_unit *u, const struct sdh_assignment *a)
+{
+	struct sdh_assignment c = *a;
+
+	if (!u->strings && !(u->strings = calloc(1, sizeof(*u->strings))))
+		return -ENOMEM;
+	if (GREEDY_REALLOC(u->assignments, u->assignments_alloc, u->n_assignments + 1, 16) < 0)
+		return -ENOMEM;
+	c.section = sdh_arena_strdup(u->strings, a->section);
+	c.key = sdh_arena_strdup(u->strings, a->key);
+	c.value = sdh_arena_strdup(u->strings, a->value);
+	c.file = a->file ? sdh_arena_strdup(u->strings, a->file) : NULL;
+	if (!c.section || !c.key || !c.value || (a->file && !c.file))
+		return -ENOMEM;
+	u->assignments[u->n_assignments++] = c;
+	return 0;
 }
 
 DEFINE_CLEANUP_FUNC(struct sdh_unit *, sdh_unit_free, sdh_unit_freep)
@@ -1176,7 +1199,8 @@ static int parse_file(struct loader *l, struct sdh_unit *u, const char *path, bo
 		.diags = l->diags,
 		.assignments = u->assignments,
 		.n_assignments = u->n_assignments,
-		.alloc = u->n_assignments,
+		.alloc = u->assignments_alloc,
+		.strings = u->strings,
 	};
 	size_t len = 0;
 	bool masked;
@@ -1200,6 +1224,7 @@ static int parse_file(struct loader *l, struct sdh_unit *u, const char *path, bo
 	r = unit_parse_buffer(&p, buf, len);
 	u->assignments = p.assignments;
 	u->n_assignments = p.n_assignments;
+	u->assignments_alloc = p.alloc;
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
@@ -1248,7 +1273,7 @@ int sdh_unit_load(const struct sdh_load_options *opts, const char *name, struct 
 	l.search = l.cache->search;
 
 	u = calloc(1, sizeof(*u));
-	if (!u)
+	if (!u || !(u->strings = calloc(1, sizeof(*u->strings))))
 		return -ENOMEM;
 	u->scope = opts->scope;
 	u->version = l.version;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "basic/alloc-util.h"
+#include "basic/arena.h"
 #include "basic/macro.h"
 #include "basic/strbuf.h"
 #include "basic/string-util.h"
@@ -12,19 +13,11 @@
 
 #define UTF8_BOM "\xef\xbb\xbf"
 
-void unit_assignments_free(struct sdh_assignment *a, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(a[i].section);
-		free(a[i].key);
-		free(a[i].value);
-		free(a[i].file);
-	}
-	free(a);
-}
-
-/* The sections a unit of TYPE has besides [Unit] and [Install] (systemd's per-type vtable). */
-static const char *type_section(const char *type)
+/*
+ * The sections a unit of TYPE has besides [Unit] and [Install] (systemd's per-type vtable): the
+ * constant name of SECTION if it is one of them, else NULL.
+ */
+static const char *section_known(const char *type, const char *section)
 {
 	static const char *const map[][2] = {
 		{ "service", "Service" },     { "socket", "Socket" }, { "mount", "Mount" },
@@ -32,17 +25,14 @@ static const char *type_section(const char *type)
 		{ "path", "Path" },           { "slice", "Slice" },   { "scope", "Scope" },
 	};
 
+	if (streq(section, "Unit"))
+		return "Unit";
+	if (streq(section, "Install"))
+		return "Install";
 	for (size_t i = 0; type && i < ELEMENTSOF(map); i++)
 		if (streq(type, map[i][0]))
-			return map[i][1];
+			return streq(section, map[i][1]) ? map[i][1] : NULL;
 	return NULL;
-}
-
-static bool section_known(const char *type, const char *section)
-{
-	const char *s = type_section(type);
-
-	return streq(section, "Unit") || streq(section, "Install") || (s && streq(section, s));
 }
 
 /* systemd's string_is_safe(): no control characters, quotes or backslashes. */
@@ -70,36 +60,31 @@ static int diag(struct unit_parse *p, unsigned line, enum sdh_severity sev, cons
 	return r;
 }
 
+/* SECTION and KEY are constants (the known section's and the directive's name). */
 static int add_assignment(struct unit_parse *p, const char *section, const char *key,
 			  const char *value, unsigned line, unsigned line_end)
 {
-	struct sdh_assignment *a;
+	const char *v;
 
 	if (GREEDY_REALLOC(p->assignments, p->alloc, p->n_assignments + 1, 16) < 0)
 		return -ENOMEM;
-	a = &p->assignments[p->n_assignments];
-	*a = (struct sdh_assignment){
-		.section = strdup(section),
-		.key = strdup(key),
-		.value = strdup(value),
-		.file = strdup(p->file),
+	v = sdh_arena_strdup(p->strings, value);
+	if (!v)
+		return -ENOMEM;
+	p->assignments[p->n_assignments++] = (struct sdh_assignment){
+		.section = section,
+		.key = key,
+		.value = v,
+		.file = p->file,
 		.line = line,
 		.line_end = line_end,
 		.from_dropin = p->dropin,
 	};
-	if (!a->section || !a->key || !a->value || !a->file) {
-		free(a->section);
-		free(a->key);
-		free(a->value);
-		free(a->file);
-		return -ENOMEM;
-	}
-	p->n_assignments++;
 	return 0;
 }
 
 struct parse_state {
-	char *section; /* NULL: none, or an ignored one */
+	const char *section; /* NULL: none, or an ignored one */
 	bool section_ignored;
 };
 
@@ -134,7 +119,7 @@ static int assignment(struct unit_parse *p, struct parse_state *s, const char *k
 		return diag(p, line, SDH_SEVERITY_WARNING, "key-wrong-section",
 			    "key '%s' does not belong in section [%s] (only in [%s]), ignoring",
 			    key, s->section, d->sections_v262);
-	return add_assignment(p, s->section, key, value, line, line_end);
+	return add_assignment(p, s->section, d->directive, value, line, line_end);
 }
 
 /* systemd's parse_line(): L is modified. */
@@ -158,29 +143,21 @@ static int parse_line(struct unit_parse *p, struct parse_state *s, char *l, unsi
 				     "invalid section header '%s'", l);
 			return r < 0 ? r : -EBADMSG;
 		}
-		n = strndup(l + 1, k - 2);
-		if (!n)
-			return -ENOMEM;
+		l[k - 1] = 0;
+		n = l + 1;
 		if (!string_is_safe(n)) {
-			int r = diag(p, line_end, SDH_SEVERITY_ERROR, "bad-section-header",
-				     "bad characters in section header '%s'", l);
-			free(n);
+			int r;
+
+			l[k - 1] = ']';
+			r = diag(p, line_end, SDH_SEVERITY_ERROR, "bad-section-header",
+				 "bad characters in section header '%s'", l);
 			return r < 0 ? r : -EBADMSG;
 		}
-		free(s->section);
-		s->section = NULL;
-		if (!section_known(p->type, n)) {
-			int r = 0;
-
-			if (!startswith(n, "X-"))
-				r = diag(p, line_end, SDH_SEVERITY_WARNING, "unknown-section",
-					 "unknown section [%s], ignoring", n);
-			free(n);
-			s->section_ignored = true;
-			return r;
-		}
-		s->section = n;
-		s->section_ignored = false;
+		s->section = section_known(p->type, n);
+		s->section_ignored = !s->section;
+		if (!s->section && !startswith(n, "X-"))
+			return diag(p, line_end, SDH_SEVERITY_WARNING, "unknown-section",
+				    "unknown section [%s], ignoring", n);
 		return 0;
 	}
 	if (!s->section) {
@@ -318,6 +295,5 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 	if (in_cont)
 		r = parse_line(p, &s, cont.buf, cont_line, line);
 out:
-	free(s.section);
 	return r;
 }

@@ -23,10 +23,14 @@ struct unit_parse {
 	unsigned version;
 	bool dropin;
 	struct sdh_diags *diags; /* may be NULL */
-	/* Output, appended to. */
+	/*
+	 * Output, appended to.  The values are copied into STRINGS; sections and keys point to
+	 * constants, FILE is borrowed (it must live as long as the assignments).
+	 */
 	struct sdh_assignment *assignments;
 	size_t n_assignments;
 	size_t alloc;
+	struct sdh_arena *strings;
 };
 
 /*
@@ -34,4 +38,3 @@ struct unit_parse {
  * the file (an error diagnostic was added); -ENOMEM.
  */
 int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len);
-void unit_assignments_free(struct sdh_assignment *a, size_t n);

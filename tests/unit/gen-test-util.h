@@ -27,19 +27,23 @@ static inline struct sdh_unit *mkunit(const char *id, const char *const *kv)
 	u->type = strdup("service");
 	u->version = SDH_VERSION_V252;
 	u->load_state = SDH_LOAD_LOADED;
-	u->assignments = calloc(n + 1, sizeof(*u->assignments));
 	for (size_t i = 0; i < n; i++) {
 		const char *eq = strchr(kv[i], '=');
+		char *key = strndup(kv[i], (size_t)(eq - kv[i]));
 
-		u->assignments[i] = (struct sdh_assignment){
-			.section = strdup("Service"),
-			.key = strndup(kv[i], (size_t)(eq - kv[i])),
-			.value = strdup(eq + 1),
-			.file = strdup("/usr/lib/systemd/system/x.service"),
-			.line = (unsigned)i + 1,
-		};
+		assert_non_null(key);
+		assert_int_equal(
+			sdh_unit_add_assignment(u,
+						&(struct sdh_assignment){
+							.section = "Service",
+							.key = key,
+							.value = eq + 1,
+							.file = "/usr/lib/systemd/system/x.service",
+							.line = (unsigned)i + 1,
+						}),
+			0);
+		free(key);
 	}
-	u->n_assignments = n;
 	return u;
 }
 

@@ -40,16 +40,16 @@ static struct sdh_settings *build(const char *id, unsigned version, enum sdh_sco
 		a[n] = (struct sdh_assignment){ .section = strdup(copy),
 						.key = strdup(k),
 						.value = strdup(v),
-						.file = (char *)"/u/unit",
+						.file = "/u/unit",
 						.line = (unsigned)n + 1 };
 		free(copy);
 	}
 	u.n_assignments = n;
 	assert_int_equal(sdh_settings_build(&u, d, &s), 0);
 	for (size_t i = 0; i < n; i++) {
-		free(a[i].section);
-		free(a[i].key);
-		free(a[i].value);
+		free((char *)a[i].section);
+		free((char *)a[i].key);
+		free((char *)a[i].value);
 	}
 	return s;
 }

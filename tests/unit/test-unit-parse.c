@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "basic/arena.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
 #include "sdharden/kb.h"
@@ -19,6 +20,7 @@
 
 struct parsed {
 	struct unit_parse p;
+	struct sdh_arena strings;
 	struct sdh_diags d;
 	int r;
 };
@@ -27,7 +29,9 @@ static void parse_v(struct parsed *x, const char *type, unsigned version, const 
 		    size_t len)
 {
 	*x = (struct parsed){ .d = SDH_DIAGS_INIT };
-	x->p = (struct unit_parse){ .file = "/f.service", .type = type, .version = version };
+	x->p = (struct unit_parse){
+		.file = "/f.service", .type = type, .version = version, .strings = &x->strings
+	};
 	x->p.diags = &x->d;
 	x->r = unit_parse_buffer(&x->p, buf, len);
 }
@@ -39,7 +43,8 @@ static void parse(struct parsed *x, const char *buf)
 
 static void release(struct parsed *x)
 {
-	unit_assignments_free(x->p.assignments, x->p.n_assignments);
+	free(x->p.assignments);
+	sdh_arena_release(&x->strings);
 	sdh_diags_release(&x->d);
 }
 
