@@ -59,8 +59,11 @@ void sdh_render_options_from_env(unsigned version, struct sdh_render_options *re
 	ret->debug = env_bool("SYSTEMD_ANALYZE_DEBUG", &b) && b;
 }
 
-/* "%u.%u" of X / 10, X % 10 without printf (it is called for every row of every table). */
-static void fmt_tenths(char buf[static 16], unsigned x)
+/*
+ * "%u.%u" of X / 10, X % 10 without printf (it is called for every row of every table); returns
+ * the length.
+ */
+static size_t fmt_tenths(char buf[static 16], unsigned x)
 {
 	char tmp[16];
 	size_t n = 0, k = 0;
@@ -75,6 +78,7 @@ static void fmt_tenths(char buf[static 16], unsigned x)
 	while (n)
 		buf[k++] = tmp[--n];
 	buf[k] = 0;
+	return k;
 }
 
 struct cell {
@@ -250,9 +254,8 @@ static size_t details_row(const struct sdh_score *sc, const struct sdh_render_op
 	}
 	v[c] = (struct cell){ NULL, 0, 0 };
 	if (row->has_exposure) {
-		fmt_tenths(num[3], row->exposure);
 		v[c].s = num[3];
-		v[c].len = v[c].width = strlen(num[3]);
+		v[c].len = v[c].width = fmt_tenths(num[3], row->exposure);
 	}
 	return c + 1;
 }

@@ -245,21 +245,6 @@ static void compile_check(const struct sdh_check_row *c, struct compiled_check *
 	}
 }
 
-/*
- * Check tables compiled on first use.  Decoding the kind and parameter of ~80 rows for every unit
- * (a chain of string comparisons, capability names looked up case-insensitively) cost more than
- * assessing them.  The check tables are constant, so their compiled form is too once built: these
- * globals only ever grow, under the lock, and entries are never changed or freed.
- */
-#define COMPILED_TABLES_MAX 8
-
-static struct {
-	const struct sdh_check_row *rows;
-	struct compiled_check *v;
-} compiled_tables[COMPILED_TABLES_MAX];
-static size_t n_compiled_tables;
-static pthread_mutex_t compiled_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static const char *check_text_of(const struct sdh_check_row *c, size_t k)
 {
 	return k == 0   ? c->name
@@ -286,11 +271,31 @@ static int cmp_text_ref(const void *x, const void *y)
 }
 
 /*
- * Measure the names and descriptions of the N checks at ROWS into V and rank them: names among
- * names, descriptions among descriptions, equal strings the same rank.  Sorting then compares
- * two numbers where it compared two strings (which share long prefixes: "Service has ...").
+ * Check tables compiled on first use.  Decoding the kind and parameter of ~80 rows for every unit
+ * (a chain of string comparisons, capability names looked up case-insensitively) cost more than
+ * assessing them.  The check tables are constant, so their compiled form is too once built: these
+ * globals only ever grow, under the lock, and entries are never changed or freed.
  */
-static int rank_texts(const struct sdh_check_row *rows, struct compiled_check *v, size_t n)
+#define COMPILED_TABLES_MAX 8
+
+struct compiled_table {
+	const struct sdh_check_row *rows;
+	struct compiled_check *v;
+	const char **descriptions; /* the distinct descriptions of the table, sorted */
+	size_t n_descriptions;
+};
+
+static struct compiled_table compiled_tables[COMPILED_TABLES_MAX];
+static size_t n_compiled_tables;
+static pthread_mutex_t compiled_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Measure the names and descriptions of the checks of T and rank them: names among names (0,
+ * 1, ...), descriptions among descriptions (2, 4, ...: the odd ranks are for texts in between,
+ * see description_rank()), equal strings the same rank.  Sorting then compares two numbers where
+ * it compared two strings (which share long prefixes: "Service has ...").
+ */
+static int rank_texts(struct compiled_table *t, size_t n)
 {
 	cleanup_free struct text_ref *refs = calloc(MAX(3 * n, (size_t)1), sizeof(*refs));
 
@@ -302,54 +307,111 @@ static int rank_texts(const struct sdh_check_row *rows, struct compiled_check *v
 
 		for (size_t i = 0; i < n; i++)
 			for (size_t k = pass ? 1 : 0; k < (pass ? 4U : 1U); k++) {
-				const char *t = check_text_of(&rows[i], k);
-				struct check_text *slot = check_text_slot(&v[i], k);
+				const char *text = check_text_of(&t->rows[i], k);
+				struct check_text *slot = check_text_slot(&t->v[i], k);
 
 				*slot = (struct check_text){ .rank = SDH_RANK_NONE };
-				if (!t)
+				if (!text)
 					continue;
-				slot->len = (unsigned)strlen(t);
-				slot->width = (unsigned)sdh_text_width(t, slot->len);
-				refs[m++] = (struct text_ref){ t, slot };
+				slot->len = (unsigned)strlen(text);
+				slot->width = (unsigned)sdh_text_width(text, slot->len);
+				refs[m++] = (struct text_ref){ text, slot };
 			}
 		qsort(refs, m, sizeof(*refs), cmp_text_ref);
+		if (pass == 1 && !(t->descriptions = calloc(MAX(m, (size_t)1), sizeof(char *))))
+			return -ENOMEM;
 		for (size_t j = 0; j < m; j++) {
 			if (j > 0 && !streq(refs[j - 1].s, refs[j].s))
 				rank++;
-			refs[j].slot->rank = rank;
+			if (pass == 1 && rank == t->n_descriptions)
+				t->descriptions[t->n_descriptions++] = refs[j].s;
+			refs[j].slot->rank = pass == 1 ? 2 * rank + 2 : rank;
 		}
 	}
 	return 0;
 }
 
-static struct compiled_check *mfree_compiled(struct compiled_check *v)
+/*
+ * The rank of S among the descriptions of T: the rank of the equal one, else the odd number
+ * between its neighbours (two texts of one odd rank must still be compared as strings).
+ */
+static unsigned description_rank(const struct compiled_table *t, const char *s)
 {
-	free(v);
+	size_t lo = 0, hi = t->n_descriptions;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(s, t->descriptions[mid]);
+
+		if (r == 0)
+			return 2 * (unsigned)mid + 2;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 2 * (unsigned)lo + 1;
+}
+
+/*
+ * The measures of the assessments' own constant texts ("Service runs as root, option does not
+ * matter"...), looked up by address: per thread, so no lock.  NULL when the cache is full.
+ */
+#define LITERALS_MAX 128U
+
+static const struct check_text *literal_text(const struct compiled_table *t, const char *s)
+{
+	static __thread struct literal {
+		const struct compiled_table *t;
+		const char *s;
+		struct check_text m;
+	} cache[LITERALS_MAX];
+	size_t h = ((uintptr_t)s >> 3) % LITERALS_MAX;
+
+	for (size_t k = 0; k < LITERALS_MAX; k++) {
+		struct literal *e = &cache[(h + k) % LITERALS_MAX];
+
+		if (e->s == s && e->t == t)
+			return &e->m;
+		if (e->s)
+			continue;
+		e->t = t;
+		e->s = s;
+		e->m.len = (unsigned)strlen(s);
+		e->m.width = (unsigned)sdh_text_width(s, e->m.len);
+		e->m.rank = description_rank(t, s);
+		return &e->m;
+	}
 	return NULL;
 }
 
 /* The compiled form of the N rows at ROWS; NULL on OOM. */
-static const struct compiled_check *compiled_checks(const struct sdh_check_row *rows, size_t n)
+static const struct compiled_table *compiled_checks(const struct sdh_check_row *rows, size_t n)
 {
-	struct compiled_check *v = NULL;
+	const struct compiled_table *found = NULL;
 
 	(void)pthread_mutex_lock(&compiled_lock);
-	for (size_t i = 0; i < n_compiled_tables && !v; i++)
+	for (size_t i = 0; i < n_compiled_tables && !found; i++)
 		if (compiled_tables[i].rows == rows)
-			v = compiled_tables[i].v;
-	if (!v && n_compiled_tables < COMPILED_TABLES_MAX &&
-	    (v = calloc(MAX(n, (size_t)1), sizeof(*v)))) {
-		for (size_t i = 0; i < n; i++)
-			compile_check(&rows[i], &v[i]);
-		if (rank_texts(rows, v, n) < 0)
-			v = mfree_compiled(v);
-		else {
-			compiled_tables[n_compiled_tables].rows = rows;
-			compiled_tables[n_compiled_tables++].v = v;
+			found = &compiled_tables[i];
+	if (!found && n_compiled_tables < COMPILED_TABLES_MAX) {
+		struct compiled_table *t = &compiled_tables[n_compiled_tables];
+
+		*t = (struct compiled_table){ .rows = rows };
+		t->v = calloc(MAX(n, (size_t)1), sizeof(*t->v));
+		for (size_t i = 0; t->v && i < n; i++)
+			compile_check(&rows[i], &t->v[i]);
+		if (t->v && rank_texts(t, n) >= 0) {
+			n_compiled_tables++;
+			found = t;
+		} else {
+			free(t->v);
+			free(t->descriptions);
+			*t = (struct compiled_table){ 0 };
 		}
 	}
 	(void)pthread_mutex_unlock(&compiled_lock);
-	return v;
+	return found;
 }
 
 static bool bool_value(const struct sdh_settings *s, const struct compiled_check *cc)
@@ -619,9 +681,10 @@ static int cmp_rows(size_t a, size_t b, const struct sort_ctx *c)
 	x = &c->rows[a - 1];
 	y = &c->rows[b - 1];
 	if (x->description && y->description) {
-		if (x->description_rank != SDH_RANK_NONE && y->description_rank != SDH_RANK_NONE)
-			r = (x->description_rank > y->description_rank) -
-			    (x->description_rank < y->description_rank);
+		unsigned rx = x->description_rank, ry = y->description_rank;
+
+		if (rx != SDH_RANK_NONE && ry != SDH_RANK_NONE && (rx != ry || !(rx & 1)))
+			r = (rx > ry) - (rx < ry);
 		else
 			r = strcmp(x->description, y->description);
 	} else if (c->old_empty)
@@ -692,22 +755,29 @@ static int sort_rows(struct sdh_score *sc)
 	return 0;
 }
 
-/* What sorting and rendering need of ROW's texts: from the check table's measures where it can.  */
-static void set_text_metrics(struct sdh_score_row *row, const struct sdh_check_row *c,
-			     const struct compiled_check *cc)
+/*
+ * What sorting and rendering need of ROW's texts: from the check table's measures where it can
+ * (LITERAL: the description is a constant of the assessment, not formatted).
+ */
+static void set_text_metrics(struct sdh_score_row *row, const struct compiled_table *t, size_t i,
+			     bool literal)
 {
-	const struct check_text *t = NULL;
+	const struct sdh_check_row *c = &t->rows[i];
+	const struct compiled_check *cc = &t->v[i];
+	const struct check_text *m = NULL;
 
 	row->name_len = cc->name.len;
 	row->name_width = cc->name.width;
 	row->name_rank = cc->name.rank;
-	for (size_t k = 1; k < 4 && !t; k++)
+	for (size_t k = 1; k < 4 && !m; k++)
 		if (row->description && row->description == check_text_of(c, k))
-			t = &cc->text[k - 1];
-	if (t) {
-		row->description_len = t->len;
-		row->description_width = t->width;
-		row->description_rank = t->rank;
+			m = &cc->text[k - 1];
+	if (!m && literal)
+		m = literal_text(t, row->description);
+	if (m) {
+		row->description_len = m->len;
+		row->description_width = m->width;
+		row->description_rank = m->rank;
 		return;
 	}
 	row->description_rank = SDH_RANK_NONE;
@@ -722,7 +792,7 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 {
 	size_t n;
 	const struct sdh_check_row *checks;
-	const struct compiled_check *compiled;
+	const struct compiled_table *compiled;
 	struct sdh_score *sc;
 	uint64_t W = 0, B = 0;
 	int r;
@@ -771,7 +841,7 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 			e.text = "Option excluded by policy, skipping";
 			r = 0;
 		} else
-			r = assess(s, &compiled[i], &e);
+			r = assess(s, &compiled->v[i], &e);
 		if (r < 0) {
 			free(e.dyn);
 			sdh_score_free(sc);
@@ -794,7 +864,7 @@ int sdh_score_compute(const struct sdh_settings *s, const struct sdh_policy *pol
 		}
 		if (e.dyn || e.text)
 			row->description = e.dyn ? e.dyn : e.text;
-		set_text_metrics(row, c, &compiled[i]);
+		set_text_metrics(row, compiled, i, e.text && !e.dyn);
 		if (e.badness != SDH_BADNESS_NA) {
 			/* systemd asserts badness <= range; a policy can break that. */
 			if (row->range == 0 || e.badness > row->range) {
