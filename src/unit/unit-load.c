@@ -197,6 +197,10 @@ struct listing {
 	int fd; /* kept open: unit files are opened relative to it, without a path walk */
 	struct dir_entry *entries;
 	size_t n;
+	/* The entries named "*.d" (drop-in directories, mostly), sorted too: every unit asks
+	 * every search directory for a few of those, and most directories have none. */
+	struct dir_entry *dotd;
+	size_t n_dotd;
 };
 
 #define LISTING_MISSING (-1) /* the directory does not exist: every name in it is absent */
@@ -263,6 +267,7 @@ static void cache_clear(struct sdh_unit_cache *c)
 		for (size_t j = 0; j < c->listings[i].n; j++)
 			free(c->listings[i].entries[j].name);
 		free(c->listings[i].entries);
+		free(c->listings[i].dotd);
 	}
 	free(c->listings);
 	free(c->names);
@@ -298,29 +303,36 @@ static int cmp_dir_entry(const void *a, const void *b)
 }
 
 /* What NAME is in listing INDEX (LISTING_MISSING, LISTING_UNKNOWN or an index). */
-static enum entry_kind cache_lookup(const struct sdh_unit_cache *c, int index, const char *name)
+static enum entry_kind entries_lookup(const struct dir_entry *v, size_t n, const char *name)
 {
-	const struct listing *li;
-	size_t lo = 0, hi;
+	size_t lo = 0, hi = n;
 
-	if (index == LISTING_MISSING)
-		return ENTRY_ABSENT;
-	if (index < 0)
-		return ENTRY_UNKNOWN;
-	li = &c->listings[index];
-	hi = li->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int r = strcmp(name, li->entries[mid].name);
+		int r = strcmp(name, v[mid].name);
 
 		if (r == 0)
-			return li->entries[mid].kind;
+			return v[mid].kind;
 		if (r < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return ENTRY_ABSENT;
+}
+
+static enum entry_kind cache_lookup(const struct sdh_unit_cache *c, int index, const char *name)
+{
+	const struct listing *li;
+
+	if (index == LISTING_MISSING)
+		return ENTRY_ABSENT;
+	if (index < 0)
+		return ENTRY_UNKNOWN;
+	li = &c->listings[index];
+	if (endswith(name, ".d"))
+		return entries_lookup(li->dotd, li->n_dotd, name);
+	return entries_lookup(li->entries, li->n, name);
 }
 
 static enum entry_kind kind_of_mode(mode_t m)
@@ -336,7 +348,7 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 {
 	cleanup_fd int fd = open(host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct listing li = { 0 }, *nl;
-	size_t alloc = 0;
+	size_t alloc = 0, dotd_alloc = 0;
 	struct stat st;
 	struct dirent *de;
 	DIR *dir;
@@ -402,6 +414,12 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 	dir = NULL;
 	if (li.n)
 		qsort(li.entries, li.n, sizeof(*li.entries), cmp_dir_entry);
+	for (size_t i = 0; i < li.n; i++)
+		if (endswith(li.entries[i].name, ".d")) {
+			if (GREEDY_REALLOC(li.dotd, dotd_alloc, li.n_dotd + 1, 8) < 0)
+				goto oom;
+			li.dotd[li.n_dotd++] = li.entries[i];
+		}
 	nl = realloc(c->listings, (c->n_listings + 1) * sizeof(*nl));
 	if (!nl)
 		goto oom;
@@ -416,6 +434,7 @@ oom:
 	for (size_t i = 0; i < li.n; i++)
 		free(li.entries[i].name);
 	free(li.entries);
+	free(li.dotd);
 	return -ENOMEM;
 }
 
