@@ -39,10 +39,18 @@ const char *unit_type_to_string(int type)
 	return type >= 0 && (size_t)type < ELEMENTSOF(unit_types) ? unit_types[type] : NULL;
 }
 
+/*
+ * systemd's VALID_CHARS (alphanumerics and ":-_.\\"), plus '@' where AT: a table, as every
+ * character of every name in the search path is checked.
+ */
 static bool valid_char(char c, bool at)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       strchr(":-_.\\", c) || (at && c == '@');
+	static const bool valid[256] = {
+		['0' ... '9'] = true, ['A' ... 'Z'] = true, ['a' ... 'z'] = true, [':'] = true,
+		['-'] = true,         ['_'] = true,         ['.'] = true,         ['\\'] = true,
+	};
+
+	return valid[(unsigned char)c] || (at && c == '@');
 }
 
 bool unit_prefix_is_valid(const char *prefix)
