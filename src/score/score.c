@@ -671,7 +671,8 @@ struct sort_ctx {
 	bool old_empty;
 };
 
-static int cmp_rows(size_t a, size_t b, const struct sort_ctx *c)
+static inline __attribute__((always_inline)) int cmp_rows(size_t a, size_t b,
+							  const struct sort_ctx *c)
 {
 	const struct sdh_score_row *x, *y;
 	int r;
@@ -719,9 +720,13 @@ static void merge_sort(size_t *v, size_t n, size_t *tmp, const struct sort_ctx *
 			n2--;
 		}
 	}
-	if (n1 > 0)
-		memcpy(t, b1, n1 * sizeof(*t));
-	memcpy(v, tmp, (n - n2) * sizeof(*v));
+	/* Short runs: plain loops, not calls. */
+	while (n1 > 0) {
+		*t++ = *b1++;
+		n1--;
+	}
+	for (size_t i = 0; i < n - n2; i++)
+		v[i] = tmp[i];
 }
 
 /* Up to this many rows sort in place on the stack (every check table has fewer). */
