@@ -438,48 +438,66 @@ oom:
 	return -ENOMEM;
 }
 
-static int cmp_dirent_name(const void *a, const void *b)
-{
-	const struct dirent_name *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-
-	return c ? c : (x->dir > y->dir) - (x->dir < y->dir);
-}
-
-/* The unit names of the search path, from the listings (systemd's unit_file_build_name_map()). */
+/*
+ * The unit names of the search path, from the listings (systemd's unit_file_build_name_map()):
+ * each valid name once, with the first directory having it.  The listings are sorted already,
+ * so this merges them rather than sorting again.
+ */
 static int cache_collect_names(struct sdh_unit_cache *c)
 {
-	size_t n = 0, k = 0;
+	size_t n = 0, n_dirs = strv_length(c->search);
+	cleanup_free size_t *pos = calloc(MAX(n_dirs, (size_t)1), sizeof(*pos));
 
-	for (size_t i = 0; c->search[i]; i++)
+	if (!pos)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_dirs; i++)
 		if (c->dirs[i].host >= 0)
 			n += c->listings[c->dirs[i].host].n;
 	c->names = calloc(MAX(n, (size_t)1), sizeof(*c->names));
 	if (!c->names)
 		return -ENOMEM;
-	n = 0;
-	for (size_t i = 0; c->search[i]; i++) {
-		const struct listing *li;
+	c->n = 0;
+	for (;;) {
+		const struct dir_entry *min = NULL;
+		const char *name;
+		size_t min_dir = 0;
+		bool valid;
 
-		if (c->dirs[i].host < 0)
-			continue;
-		li = &c->listings[c->dirs[i].host];
-		for (size_t j = 0; j < li->n; j++) {
-			const struct dir_entry *e = &li->entries[j];
+		/* The smallest head, the first directory's on a tie; a few directories at most. */
+		for (size_t i = 0; i < n_dirs; i++) {
+			const struct listing *li;
 
-			if ((e->kind != ENTRY_FILE && e->kind != ENTRY_LINK) || e->name[0] == '.' ||
-			    !unit_name_is_valid(e->name, UNIT_NAME_ANY))
+			if (c->dirs[i].host < 0)
 				continue;
-			c->names[n++] =
-				(struct dirent_name){ e->name, (unsigned)i, e->kind == ENTRY_LINK };
+			li = &c->listings[c->dirs[i].host];
+			if (pos[i] < li->n &&
+			    (!min || strcmp(li->entries[pos[i]].name, min->name) < 0)) {
+				min = &li->entries[pos[i]];
+				min_dir = i;
+			}
+		}
+		if (!min)
+			break;
+		name = min->name;
+		valid = name[0] != '.' && unit_name_is_valid(name, UNIT_NAME_ANY);
+		/* Step past NAME in every directory having it: the first file or link wins. */
+		for (size_t i = min_dir; i < n_dirs; i++) {
+			const struct listing *li;
+			const struct dir_entry *e;
+
+			if (c->dirs[i].host < 0)
+				continue;
+			li = &c->listings[c->dirs[i].host];
+			if (pos[i] >= li->n || !streq((e = &li->entries[pos[i]])->name, name))
+				continue;
+			pos[i]++;
+			if (valid && (e->kind == ENTRY_FILE || e->kind == ENTRY_LINK)) {
+				c->names[c->n++] = (struct dirent_name){ e->name, (unsigned)i,
+									 e->kind == ENTRY_LINK };
+				valid = false;
+			}
 		}
 	}
-	if (n)
-		qsort(c->names, n, sizeof(*c->names), cmp_dirent_name);
-	for (size_t j = 0; j < n; j++)
-		if (k == 0 || !streq(c->names[k - 1].name, c->names[j].name))
-			c->names[k++] = c->names[j];
-	c->n = k;
 	return 0;
 }
 
@@ -778,21 +796,22 @@ static int cache_index_aliases(struct loader *l)
 {
 	struct sdh_unit_cache *c = l->cache;
 	struct loader quiet = *l;
-	size_t k = 0;
+	cleanup_free struct alias_key *links = NULL;
+	size_t k = 0, n_links = 0;
 	int r;
 
 	quiet.diags = NULL;
 	c->alias_base = calloc(MAX(c->n, (size_t)1), sizeof(char *));
 	c->keys = calloc(MAX(c->n, (size_t)1), sizeof(*c->keys));
-	if (!c->alias_base || !c->keys)
+	links = calloc(MAX(c->n, (size_t)1), sizeof(*links));
+	if (!c->alias_base || !c->keys || !links)
 		return -ENOMEM;
+	/* Files key by their own (sorted) names; links, a few, are sorted and merged in. */
 	for (size_t i = 0; i < c->n; i++) {
 		cleanup_free char *dst = NULL;
 
-		if (!c->names[i].symlink) {
-			c->keys[k++] = (struct alias_key){ c->names[i].name, i };
+		if (!c->names[i].symlink)
 			continue;
-		}
 		r = ids_map_get(&quiet, c->names[i].name, &dst);
 		if (r == -ENOMEM)
 			return r;
@@ -801,10 +820,22 @@ static int cache_index_aliases(struct loader *l)
 		c->alias_base[i] = strdup(path_basename(dst));
 		if (!c->alias_base[i])
 			return -ENOMEM;
-		c->keys[k++] = (struct alias_key){ c->alias_base[i], i };
+		links[n_links++] = (struct alias_key){ c->alias_base[i], i };
 	}
-	if (k)
-		qsort(c->keys, k, sizeof(*c->keys), cmp_alias_key);
+	if (n_links)
+		qsort(links, n_links, sizeof(*links), cmp_alias_key);
+	for (size_t i = 0, j = 0; i < c->n || j < n_links; i++) {
+		struct alias_key file;
+
+		for (; i < c->n && c->names[i].symlink; i++)
+			;
+		if (i < c->n)
+			file = (struct alias_key){ c->names[i].name, i };
+		for (; j < n_links && (i >= c->n || cmp_alias_key(&links[j], &file) < 0); j++)
+			c->keys[k++] = links[j];
+		if (i < c->n)
+			c->keys[k++] = file;
+	}
 	c->n_keys = k;
 	c->indexed = true;
 	return 0;
