@@ -542,19 +542,40 @@ static void *compute_thread(void *userdata)
 }
 
 /*
+ * Write the text of C from *FROM to TO: consecutive tables in one go, the empty line before the
+ * very first table of the output left out (FIRST).
+ */
+static void write_text(const struct chunk *c, size_t *from, size_t to, bool *first)
+{
+	if (to <= *from)
+		return;
+	if (*first)
+		(*from)++; /* every table comes after an empty line but the first */
+	*first = false;
+	fwrite(c->text.buf + *from, 1, to - *from, stdout);
+	*from = to;
+}
+
+/*
  * Report the units of C in order and, with KEEP_TEXT, write their tables, an empty line
- * between two (FIRST: none written yet).  < 0: a report was fatal.
+ * between two (FIRST: none written yet).  The tables of the chunk that no message interrupts
+ * are written at once.  < 0: a report was fatal.
  */
 static int emit_chunk(const struct work *w, struct item *items, struct chunk *c, bool *first,
 		      int *ret)
 {
+	size_t from = 0, to = 0;
+
 	for (size_t i = c->from; i < c->to; i++) {
 		struct item *it = &items[i];
 		int r;
 
-		if (it->diags.n > 0 || it->failed ||
-		    (it->outcome != OUTCOME_LOADED && it->outcome != OUTCOME_QUIET))
-			fflush(stdout); /* messages come before the unit's table */
+		if (it->diags.n > 0 || it->failed || it->score_r < 0 ||
+		    (it->outcome != OUTCOME_LOADED && it->outcome != OUTCOME_QUIET)) {
+			/* Messages come after the tables before them. */
+			write_text(c, &from, to, first);
+			fflush(stdout);
+		}
 		r = report_item(w->cli, it);
 		if (r < 0)
 			return r;
@@ -566,11 +587,10 @@ static int emit_chunk(const struct work *w, struct item *items, struct chunk *c,
 		r = check_score(w->a, it, ret);
 		if (r < 0)
 			return r;
-		if (it->failed)
-			continue;
-		fwrite(c->text.buf + it->text_off + *first, 1, it->text_len - *first, stdout);
-		*first = false;
+		if (!it->failed)
+			to = it->text_off + it->text_len;
 	}
+	write_text(c, &from, to, first);
 	return 0;
 }
 
