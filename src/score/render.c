@@ -81,6 +81,16 @@ static size_t fmt_tenths(char buf[static 16], unsigned x)
 	return k;
 }
 
+/* The length fmt_tenths() writes for X. */
+static size_t tenths_len(unsigned x)
+{
+	size_t n = 3;
+
+	for (x /= 10; x >= 10; x /= 10)
+		n++;
+	return n;
+}
+
 struct cell {
 	const char *s; /* NULL = empty cell; borrowed (or in the table's scratch) */
 	size_t len, width;
@@ -285,11 +295,34 @@ int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
 	size_t w[7] = { 0 }, n = 0, total = 0, line = 1;
 	char *p;
 
-	for (size_t i = 0; i <= sc->n_rows; i++) {
-		n = details_row(sc, o, i, v, num);
+	if (o->debug)
+		for (size_t i = 0; i <= sc->n_rows; i++) {
+			n = details_row(sc, o, i, v, num);
+			for (size_t c = 0; c < n; c++) {
+				w[c] = MAX(w[c], v[c].width);
+				total += v[c].len;
+			}
+		}
+	else {
+		/* The same widths as above, straight from the rows (every table is ~80 rows). */
+		n = details_row(sc, o, 0, v, num);
 		for (size_t c = 0; c < n; c++) {
-			w[c] = MAX(w[c], v[c].width);
+			w[c] = v[c].width;
 			total += v[c].len;
+		}
+		w[0] = MAX(w[0], (size_t)1);
+		for (size_t i = 0; i < sc->n_rows; i++) {
+			const struct sdh_score_row *row = &sc->rows[i];
+
+			w[1] = MAX(w[1], (size_t)row->name_width);
+			w[2] = MAX(w[2], (size_t)row->description_width);
+			total += sizeof(GLYPH_CHECK) - 1 + row->name_len + row->description_len;
+			if (row->has_exposure) {
+				size_t len = tenths_len(row->exposure);
+
+				w[3] = MAX(w[3], len);
+				total += len;
+			}
 		}
 	}
 	for (size_t c = 0; c < n; c++)
