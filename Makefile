@@ -34,7 +34,9 @@ CFLAGS ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Iinclude -Isrc -I$(BUILD)/gen -MMD -MP \
 	-DSDH_VERSION_STRING='"$(VERSION)"' -fstack-protector-strong -fPIE -pthread
 BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -pthread
-LIBS := -lseccomp -ljson-c -lcap -lsystemd
+# libsystemd and libbpf are not linked but loaded on first use (src/basic/dlopen-util.h): only
+# the online and profiling paths need them, and loading them on every start is what costs.
+LIBS := -lseccomp -ljson-c -lcap
 
 ifeq ($(DEVELOPER),1)
 BASE_CFLAGS += -Werror

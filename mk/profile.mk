@@ -4,6 +4,7 @@
 # with clang -target bpf against a vmlinux.h from the running kernel's BTF, turned into a
 # skeleton header by bpftool).  Without clang, bpftool or BTF the back end is left out
 # (WITH_BPF=0) and reports "not built" at run time; `make` never fails for lack of them.
+# libbpf itself is not linked: src/profile/dlopen-libbpf.c loads it when the back end starts.
 
 BPF_CLANG ?= $(shell command -v clang-14 2>/dev/null || command -v clang 2>/dev/null)
 BPFTOOL ?= $(shell command -v bpftool 2>/dev/null || ls /usr/sbin/bpftool 2>/dev/null)
@@ -22,7 +23,6 @@ BPF_SRCS := $(wildcard src/profile/bpf/*.bpf.c)
 BPF_SKELS := $(patsubst src/profile/bpf/%.bpf.c,$(BUILD)/gen/%.skel.h,$(BPF_SRCS))
 EXTRA_CFLAGS += -DSDH_WITH_BPF=1
 EXTRA_GEN += $(BPF_SKELS)
-EXTRA_LIBS += -lbpf -lelf -lz
 
 $(BUILD)/gen/vmlinux.h:
 	@mkdir -p $(@D)
