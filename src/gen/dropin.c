@@ -328,22 +328,18 @@ int sdh_dropin_apply(const struct sdh_dropin *d, const struct sdh_unit *u, const
 		     struct sdh_unit **ret)
 {
 	struct sdh_unit *c;
-	size_t n = u->n_assignments, line = 0;
+	size_t line = 0;
 	int r = 0;
 
 	if (!d || !u || !ret)
 		return -EINVAL;
-	for (size_t i = 0; i < d->n_sections; i++)
-		n += d->sections[i].n_items;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
 	c->scope = u->scope;
 	c->version = u->version;
 	c->load_state = u->load_state;
-	c->assignments = calloc(n ? n : 1, sizeof(*c->assignments));
-	c->assignments_alloc = n ? n : 1;
-	if (!c->assignments || dup_opt(&c->name, u->name) < 0 || dup_opt(&c->id, u->id) < 0 ||
+	if (dup_opt(&c->name, u->name) < 0 || dup_opt(&c->id, u->id) < 0 ||
 	    dup_opt(&c->type, u->type) < 0 || dup_opt(&c->prefix, u->prefix) < 0 ||
 	    dup_opt(&c->instance, u->instance) < 0 ||
 	    dup_opt(&c->fragment_path, u->fragment_path) < 0)
