@@ -309,7 +309,7 @@ struct work {
 
 /*
  * Load ARG (a unit name, or a path whose file name is looked up, spec §2.5), build its record and
- * score it, printing nothing: emit_item() prints what happened, in order.  The unit is freed
+ * score it, printing nothing: emit_chunk() prints what happened, in order.  The unit is freed
  * once its record is built, the record once scored unless KEEP_SETTINGS.  With KEEP_TEXT the
  * table is appended to TEXT (after an empty line) and only the summary of the score is kept.
  */
@@ -594,7 +594,8 @@ static int emit_chunk(const struct work *w, struct item *items, struct chunk *c,
 	return 0;
 }
 
-/* How many threads: one unless every unit loads through the same (shared, prepared) cache, i.e.
+/*
+ * How many threads: one unless every unit loads through the same (shared, prepared) cache, i.e.
  * with --root= or no unit given as a path (those put their directory in the search path); not
  * for the user scope either, whose records read the process umask by changing it.
  */
@@ -686,7 +687,7 @@ static int compute_all(const struct work *w, struct item *items, char **args, si
 		} else
 			pthread_cond_wait(&p.changed, &p.lock);
 	}
-	p.stop = true;
+	__atomic_store_n(&p.stop, true, __ATOMIC_RELAXED); /* compute_chunk() reads it unlocked */
 	pthread_cond_broadcast(&p.changed);
 	pthread_mutex_unlock(&p.lock);
 	for (unsigned k = 0; k < started; k++)
