@@ -4,9 +4,9 @@
  * syscall map and formatting.  Parsing of the assignment stream lives in settings-parse.c.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,16 +71,43 @@ const char *sdh_setting_to_string(enum sdh_setting f)
 	return (unsigned)f < SDH_SETTING_MAX ? setting_names[f] : NULL;
 }
 
+/*
+ * Names to settings, for every assignment of every unit: an open-addressing table keyed by a
+ * hash of the ASCII-folded name (strcasecmp() confirms), filled once.  Slots hold setting + 1.
+ */
+#define SETTING_SLOTS 128U
+static uint8_t setting_slots[SETTING_SLOTS];
+static pthread_once_t setting_slots_once = PTHREAD_ONCE_INIT;
+
+static unsigned setting_hash(const char *s)
+{
+	unsigned h = 2166136261U;
+
+	for (; *s; s++)
+		h = (h ^ ((unsigned char)*s | 0x20)) * 16777619U;
+	return h & (SETTING_SLOTS - 1);
+}
+
+static void setting_slots_fill(void)
+{
+	for (unsigned i = 0; i < SDH_SETTING_MAX; i++) {
+		unsigned h = setting_hash(setting_names[i]);
+
+		while (setting_slots[h])
+			h = (h + 1) & (SETTING_SLOTS - 1);
+		setting_slots[h] = (uint8_t)(i + 1);
+	}
+}
+
 int sdh_setting_from_string(const char *name)
 {
+	_Static_assert(SDH_SETTING_MAX < SETTING_SLOTS / 2, "SETTING_SLOTS too small");
 	if (!name)
 		return -EINVAL;
-	/* Called for every assignment of every unit: the first letter rules out most names. */
-	for (unsigned i = 0; i < SDH_SETTING_MAX; i++)
-		if (tolower((unsigned char)name[0]) ==
-			    tolower((unsigned char)setting_names[i][0]) &&
-		    strcasecmp(name, setting_names[i]) == 0)
-			return (int)i;
+	(void)pthread_once(&setting_slots_once, setting_slots_fill);
+	for (unsigned h = setting_hash(name); setting_slots[h]; h = (h + 1) & (SETTING_SLOTS - 1))
+		if (strcasecmp(name, setting_names[setting_slots[h] - 1]) == 0)
+			return setting_slots[h] - 1;
 	return -EINVAL;
 }
 
