@@ -870,7 +870,9 @@ static void set_text_metrics(struct sdh_score_row *row, const struct compiled_ta
 		row->description_rank = m->rank;
 		return;
 	}
-	row->description_rank = SDH_RANK_NONE;
+	/* A formatted text (or a policy's): ranked here, so the rows still sort by counting. */
+	row->description_rank =
+		row->description ? description_rank(t, row->description) : SDH_RANK_NONE;
 	row->description_len = row->description ? (unsigned)strlen(row->description) : 0;
 	row->description_width =
 		row->description ? (unsigned)sdh_text_width(row->description, row->description_len)
