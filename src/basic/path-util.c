@@ -9,14 +9,19 @@
 char *path_join(const char *a, const char *b)
 {
 	char *r;
-	size_t la = strlen(a);
+	size_t la = strlen(a), lb;
 
 	while (la > 0 && a[la - 1] == '/')
 		la--;
 	while (*b == '/')
 		b++;
-	if (asprintf(&r, "%.*s/%s", (int)la, a, b) < 0)
+	lb = strlen(b);
+	r = malloc(la + 1 + lb + 1);
+	if (!r)
 		return NULL;
+	memcpy(r, a, la);
+	r[la] = '/';
+	memcpy(r + la + 1, b, lb + 1);
 	return r;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +54,27 @@ char *ascii_strupper(char *s)
 	for (char *p = s; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	return s;
+}
+
+char *strjoin_real(const char *first, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	char *r, *w;
+
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		n += strlen(s);
+	va_end(ap);
+	r = malloc(n + 1);
+	if (!r)
+		return NULL;
+	w = r;
+	va_start(ap, first);
+	for (const char *s = first; s; s = va_arg(ap, const char *))
+		w = stpcpy(w, s);
+	va_end(ap);
+	return r;
 }
 
 char *strndup_safe(const char *s, size_t n)

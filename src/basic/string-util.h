@@ -24,6 +24,13 @@ char *ascii_strupper(char *s);
  */
 int extract_word(const char **p, char **ret, bool quotes);
 
+/*
+ * The concatenation of the strings up to the first NULL, newly allocated; NULL on OOM.  What
+ * asprintf("%s%s...") would give, without parsing a format on every path that is built.
+ */
+char *strjoin_real(const char *first, ...) __attribute__((sentinel));
+#define strjoin(...) strjoin_real(__VA_ARGS__, NULL)
+
 /* strdup of at most N bytes; NULL on OOM. */
 char *strndup_safe(const char *s, size_t n);
 

@@ -1007,7 +1007,8 @@ static int find_dropin_dir(struct loader *l, size_t i, const char *name, char **
 		default: return 0;
 		}
 	}
-	if (asprintf(&d, "%s/%s.d", l->search[i], name) < 0)
+	d = strjoin(l->search[i], "/", name, ".d");
+	if (!d)
 		return -ENOMEM;
 	r = chase_in_root(l->root, d, 0, &chased);
 	if (r == -ENOMEM)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "basic/macro.h"
+#include "basic/string-util.h"
 #include "unit/unit-name.h"
 
 /* Same order as systemd's UnitType; only the names matter here. */
@@ -134,9 +135,9 @@ int unit_name_to_instance(const char *name, char **ret)
 
 int unit_name_build(const char *prefix, const char *instance, const char *suffix, char **ret)
 {
-	char *s = NULL;
+	char *s = strjoin(prefix, instance ? "@" : "", strempty(instance), ".", suffix);
 
-	if (asprintf(&s, "%s%s%s.%s", prefix, instance ? "@" : "", strempty(instance), suffix) < 0)
+	if (!s)
 		return -ENOMEM;
 	if (!unit_name_is_valid(s, UNIT_NAME_ANY)) {
 		free(s);
@@ -148,14 +149,25 @@ int unit_name_build(const char *prefix, const char *instance, const char *suffix
 
 int unit_name_replace_instance(const char *name, const char *instance, char **ret)
 {
-	const char *at = strchr(name, '@');
-	char *s = NULL;
+	const char *at = strchr(name, '@'), *suffix;
+	size_t lp, li, ls;
+	char *s, *w;
 
 	if (!unit_name_is_valid(name, UNIT_NAME_TEMPLATE | UNIT_NAME_INSTANCE) || !at)
 		return -EINVAL;
-	if (asprintf(&s, "%.*s@%s.%s", (int)(at - name), name, instance, unit_name_suffix(name)) <
-	    0)
+	/* PREFIX@INSTANCE.SUFFIX */
+	suffix = unit_name_suffix(name);
+	lp = (size_t)(at - name);
+	li = strlen(instance);
+	ls = strlen(suffix);
+	s = malloc(lp + 1 + li + 1 + ls + 1);
+	if (!s)
 		return -ENOMEM;
+	w = mempcpy(s, name, lp);
+	*w++ = '@';
+	w = mempcpy(w, instance, li);
+	*w++ = '.';
+	memcpy(w, suffix, ls + 1);
 	if (!unit_name_is_valid(s, UNIT_NAME_ANY)) {
 		free(s);
 		return -EINVAL;
