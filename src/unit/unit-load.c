@@ -1111,12 +1111,47 @@ out:
 	return r;
 }
 
+/*
+ * Whether a search directory may hold a drop-in directory for NAME or a name derived from it:
+ * each of those (NAME, its template, its dash prefixes "a-b-.service"...) begins with its own
+ * text up to its '@' or last '.', and most units have no "*.d" anywhere that does.  Listings
+ * that could not be read, or names too long to be looked up in one, say nothing: true.
+ */
+static bool may_have_dropin_dirs(const struct loader *l, const char *name)
+{
+	const struct sdh_unit_cache *c = l->cache;
+
+	if (strlen(name) > UNIT_NAME_MAX)
+		return true;
+	for (size_t i = 0; l->search[i]; i++)
+		if (c->dirs[i].in_root < 0 && c->dirs[i].in_root != LISTING_MISSING)
+			return true;
+	for (size_t i = 0; i < c->n_listings; i++)
+		for (size_t j = 0; j < c->listings[i].n_dotd; j++) {
+			const char *stem = c->listings[i].dotd[j].name, *at, *dot = NULL;
+			size_t n = strlen(stem) - 2; /* without ".d" */
+
+			at = memchr(stem, '@', n);
+			for (const char *p = stem; p < stem + n; p++)
+				if (*p == '.')
+					dot = p;
+			if (strncmp(stem, name,
+				    at    ? (size_t)(at - stem)
+				    : dot ? (size_t)(dot - stem)
+					  : n) == 0)
+				return true;
+		}
+	return false;
+}
+
 /* Every drop-in directory of NAME in every search directory, in systemd's order. */
 static int find_dropin_dirs(struct loader *l, const char *name, char ***dirs)
 {
 	cleanup_strv char **names = NULL;
 	int r;
 
+	if (!may_have_dropin_dirs(l, name))
+		return 0;
 	r = dropin_names(name, &names);
 	if (r < 0)
 		return r;
