@@ -242,6 +242,7 @@ struct sdh_unit_cache {
 	struct search_dir *dirs; /* one per search path entry */
 	struct listing *listings;
 	size_t n_listings;
+	struct sdh_arena strings; /* the listings' names: a directory has a thousand */
 	/* Every valid unit name of the search path (files and symlinks), sorted, each once with
 	 * the first directory having it. */
 	struct dirent_name *names;
@@ -264,12 +265,11 @@ static void cache_clear(struct sdh_unit_cache *c)
 	free(c->root);
 	for (size_t i = 0; i < c->n_listings; i++) {
 		(void)close(c->listings[i].fd);
-		for (size_t j = 0; j < c->listings[i].n; j++)
-			free(c->listings[i].entries[j].name);
 		free(c->listings[i].entries);
 		free(c->listings[i].dotd);
 	}
 	free(c->listings);
+	sdh_arena_release(&c->strings);
 	free(c->names);
 	for (size_t i = 0; c->alias_base && i < c->n; i++)
 		free(c->alias_base[i]);
@@ -405,7 +405,7 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 		}
 		if (GREEDY_REALLOC(li.entries, alloc, li.n + 1, 64) < 0)
 			goto oom;
-		li.entries[li.n].name = strdup(de->d_name);
+		li.entries[li.n].name = sdh_arena_strdup(&c->strings, de->d_name);
 		if (!li.entries[li.n].name)
 			goto oom;
 		li.entries[li.n++].kind = k;
@@ -431,9 +431,7 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 oom:
 	if (dir)
 		closedir(dir);
-	for (size_t i = 0; i < li.n; i++)
-		free(li.entries[i].name);
-	free(li.entries);
+	free(li.entries); /* the names stay in the cache's arena until it is cleared */
 	free(li.dotd);
 	return -ENOMEM;
 }
