@@ -239,7 +239,13 @@ int main(int argc, char *argv[])
 	const struct verb *verb = NULL;
 	int n;
 
-	(void)setlocale(LC_ALL, "");
+	/*
+	 * The locale decides the charset (UTF-8 glyphs, text widths) and the language of the
+	 * system's error messages; numbers are read and written in the C locale, as systemd does.
+	 * Loading only these two categories also spares a dozen locale files on every start.
+	 */
+	(void)setlocale(LC_CTYPE, "");
+	(void)setlocale(LC_MESSAGES, "");
 	n = extract_globals(argc, argv, &cli, &help, &version);
 	if (n < 0)
 		return SDH_EXIT_USAGE;
