@@ -206,7 +206,12 @@ static int record_error(int r, const struct sdh_record_options *o)
 		if (!o->command)
 			log_error("unsupported: --unit, --pid and --cgroup need the bpf back end");
 		else
+#ifdef SDH_WITH_BPF
+			log_error("unsupported: the bpf back end needs libbpf (libbpf.so.1), which "
+				  "could not be loaded: install libbpf1, or use --backend=seccomp");
+#else
 			log_error("unsupported: the bpf back end is not built into this sdharden");
+#endif
 		return SDH_EXIT_USAGE;
 	default: break;
 	}
