@@ -643,7 +643,6 @@ static bool tmpfiles_creates(const struct lint_ctx *c, const char *path)
 
 	for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
 		cleanup_free char *dir = path_join(c->root, dirs[i]);
-		cleanup_free char *cmd = NULL;
 		DIR *d;
 		struct dirent *de;
 		bool found = false;
