@@ -36,7 +36,7 @@ BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Iinclude -Isrc -I$(BUILD)/g
 BASE_LDFLAGS := -pie -Wl,-z,relro,-z,now -pthread
 # libsystemd and libbpf are not linked but loaded on first use (src/basic/dlopen-util.h): only
 # the online and profiling paths need them, and loading them on every start is what costs.
-LIBS := -lseccomp -ljson-c -lcap
+LIBS := -lseccomp -ljson-c -lcap -lm
 
 ifeq ($(DEVELOPER),1)
 BASE_CFLAGS += -Werror
