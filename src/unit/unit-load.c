@@ -188,7 +188,21 @@ enum entry_kind {
 struct dir_entry {
 	char *name;
 	enum entry_kind kind;
+	/* "*.d" entries (in a listing's dotd): the length of the name's text before its '@', or
+	 * else before the last '.' of the stem, the part every name it serves begins with. */
+	unsigned head;
 };
+
+static unsigned dotd_head(const char *name)
+{
+	size_t n = strlen(name) - 2; /* without ".d" */
+	const char *at = memchr(name, '@', n), *dot = NULL;
+
+	for (const char *p = name; p < name + n; p++)
+		if (*p == '.')
+			dot = p;
+	return (unsigned)(at ? (size_t)(at - name) : dot ? (size_t)(dot - name) : n);
+}
 
 /* The entries of one directory, sorted by name; found by device and inode (/lib and /usr/lib). */
 struct listing {
@@ -418,7 +432,8 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 		if (endswith(li.entries[i].name, ".d")) {
 			if (GREEDY_REALLOC(li.dotd, dotd_alloc, li.n_dotd + 1, 8) < 0)
 				goto oom;
-			li.dotd[li.n_dotd++] = li.entries[i];
+			li.dotd[li.n_dotd] = li.entries[i];
+			li.dotd[li.n_dotd++].head = dotd_head(li.entries[i].name);
 		}
 	nl = realloc(c->listings, (c->n_listings + 1) * sizeof(*nl));
 	if (!nl)
@@ -1112,7 +1127,7 @@ out:
 /*
  * Whether a search directory may hold a drop-in directory for NAME or a name derived from it:
  * each of those (NAME, its template, its dash prefixes "a-b-.service"...) begins with its own
- * text up to its '@' or last '.', and most units have no "*.d" anywhere that does.  Listings
+ * head (struct dir_entry), and most units have no "*.d" anywhere whose head begins NAME.  Listings
  * that could not be read, or names too long to be looked up in one, say nothing: true.
  */
 static bool may_have_dropin_dirs(const struct loader *l, const char *name)
@@ -1126,17 +1141,9 @@ static bool may_have_dropin_dirs(const struct loader *l, const char *name)
 			return true;
 	for (size_t i = 0; i < c->n_listings; i++)
 		for (size_t j = 0; j < c->listings[i].n_dotd; j++) {
-			const char *stem = c->listings[i].dotd[j].name, *at, *dot = NULL;
-			size_t n = strlen(stem) - 2; /* without ".d" */
+			const struct dir_entry *e = &c->listings[i].dotd[j];
 
-			at = memchr(stem, '@', n);
-			for (const char *p = stem; p < stem + n; p++)
-				if (*p == '.')
-					dot = p;
-			if (strncmp(stem, name,
-				    at    ? (size_t)(at - stem)
-				    : dot ? (size_t)(dot - stem)
-					  : n) == 0)
+			if (strncmp(e->name, name, e->head) == 0)
 				return true;
 		}
 	return false;
