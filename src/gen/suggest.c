@@ -468,6 +468,15 @@ static int classify_dir(const char *path, char **ret_top, bool *ret_direct)
 
 static const char *const no_rw_needed[] = { "/dev", "/proc", "/sys", "/tmp", "/var/tmp", NULL };
 
+/* Is PATH below a tree the sandbox leaves writable, or handles on its own (no_rw_needed)? */
+static bool in_no_rw_needed(const char *path)
+{
+	for (const char *const *x = no_rw_needed; *x; x++)
+		if (path_startswith(path, *x))
+			return true;
+	return false;
+}
+
 /* Is PATH already writable through a directory the unit declares (StateDirectory=, ...)? */
 static bool unit_declares_dir(const struct ctx *c, const char *path)
 {
@@ -518,10 +527,7 @@ static int analyze_writes(struct ctx *c)
 
 		if (!file_counts(c, f) || !file_is_write(f->access) || !path_is_absolute(f->path))
 			continue;
-		bool skip = false;
-		for (const char *const *x = no_rw_needed; *x; x++)
-			skip = skip || path_startswith(f->path, *x);
-		if (skip || unit_declares_dir(c, f->path))
+		if (in_no_rw_needed(f->path) || unit_declares_dir(c, f->path))
 			continue;
 		entry_change = f->access == SDH_FILE_CREATE || f->access == SDH_FILE_DELETE ||
 			       f->access == SDH_FILE_MKDIR;
@@ -805,16 +811,14 @@ static int identity_blocker(const struct ctx *c, const struct identity *id, char
 		const struct sdh_profile_file *f = &c->p->files[i];
 		cleanup_free char *top = NULL, *dir = NULL;
 		const char *target = f->path;
-		bool direct = false, skip = false;
+		bool direct = false;
 		unsigned want = 4;
 		struct stat st;
 		int k;
 
 		if (!f->ok || f->access == SDH_FILE_EXEC || !path_is_absolute(f->path))
 			continue;
-		for (const char *const *x = no_rw_needed; *x; x++)
-			skip = skip || path_startswith(f->path, *x);
-		if (skip)
+		if (in_no_rw_needed(f->path))
 			continue;
 		k = classify_dir(f->path, &top, &direct);
 		if (k == -ENOMEM)
@@ -1135,7 +1139,7 @@ static int analyze_root_need(struct ctx *c)
 	for (size_t i = 0; c->p && i < c->p->n_files; i++) {
 		const struct sdh_profile_file *f = &c->p->files[i];
 		cleanup_free char *top = NULL;
-		bool direct, write = file_is_write(f->access), skip = false;
+		bool direct, write = file_is_write(f->access);
 		struct stat st;
 		int k;
 
@@ -1143,9 +1147,7 @@ static int analyze_root_need(struct ctx *c)
 			continue;
 		if (f->access == SDH_FILE_CHOWN)
 			return set_reason(&c->root_need, "changes file owners ('%s')", f->path);
-		for (const char *const *x = no_rw_needed; *x; x++)
-			skip = skip || path_startswith(f->path, *x);
-		if (skip)
+		if (in_no_rw_needed(f->path))
 			continue;
 		k = classify_dir(f->path, &top, &direct);
 		if (k == -ENOMEM)
