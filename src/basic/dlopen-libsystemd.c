@@ -11,7 +11,6 @@
  * A new sd_*() call elsewhere is an undefined reference at link time until it is added here.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <systemd/sd-bus.h>
@@ -48,18 +47,12 @@ enum {
 };
 static const char *const symbol_names[] = { LIBSYSTEMD_SYMBOLS(DLOPEN_SYMBOL_NAME) };
 static void *symbols[N_SYMBOLS];
-static bool loaded;
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-
-static void load(void)
-{
-	loaded = dlopen_symbols("libsystemd.so.0", symbol_names, symbols, N_SYMBOLS) >= 0;
-}
+static struct dlopen_library library =
+	DLOPEN_LIBRARY_INIT("libsystemd.so.0", symbol_names, symbols);
 
 static bool have_libsystemd(void)
 {
-	(void)pthread_once(&load_once, load);
-	return loaded;
+	return dlopen_library_load(&library);
 }
 
 /* The real NAME, typed as <systemd/sd-bus.h> declares it. */

@@ -1,25 +1,41 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dlfcn.h>
-#include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "basic/dlopen-util.h"
 
-int dlopen_symbols(const char *soname, const char *const *names, void **ret, size_t n)
+static bool load_symbols(struct dlopen_library *lib)
 {
-	void *dl;
-
 	/* RTLD_LOCAL: its symbols are reached through dlsym() only. */
-	dl = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	void *dl = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+
 	if (!dl)
-		return -EOPNOTSUPP;
-	for (size_t i = 0; i < n; i++) {
-		ret[i] = dlsym(dl, names[i]);
-		if (!ret[i]) {
-			memset(ret, 0, n * sizeof(*ret));
+		return false;
+	for (size_t i = 0; i < lib->n; i++) {
+		lib->symbols[i] = dlsym(dl, lib->names[i]);
+		if (!lib->symbols[i]) {
+			memset(lib->symbols, 0, lib->n * sizeof(*lib->symbols));
 			(void)dlclose(dl);
-			return -EOPNOTSUPP;
+			return false;
 		}
 	}
-	return 0;
+	return true;
+}
+
+bool dlopen_library_load(struct dlopen_library *lib)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int state = __atomic_load_n(&lib->state, __ATOMIC_ACQUIRE);
+
+	if (state == 0) {
+		(void)pthread_mutex_lock(&lock);
+		state = lib->state;
+		if (state == 0) {
+			state = load_symbols(lib) ? 1 : -1;
+			__atomic_store_n(&lib->state, state, __ATOMIC_RELEASE);
+		}
+		(void)pthread_mutex_unlock(&lock);
+	}
+	return state > 0;
 }

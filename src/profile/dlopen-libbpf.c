@@ -14,7 +14,6 @@
 #	include <bpf/bpf.h>
 #	include <bpf/libbpf.h>
 #	include <errno.h>
-#	include <pthread.h>
 #	include <stdbool.h>
 #	include <stdlib.h>
 
@@ -47,18 +46,11 @@ enum {
 };
 static const char *const symbol_names[] = { LIBBPF_SYMBOLS(DLOPEN_SYMBOL_NAME) };
 static void *symbols[N_SYMBOLS];
-static bool loaded;
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-
-static void load(void)
-{
-	loaded = dlopen_symbols("libbpf.so.1", symbol_names, symbols, N_SYMBOLS) >= 0;
-}
+static struct dlopen_library library = DLOPEN_LIBRARY_INIT("libbpf.so.1", symbol_names, symbols);
 
 static bool have_libbpf(void)
 {
-	(void)pthread_once(&load_once, load);
-	return loaded;
+	return dlopen_library_load(&library);
 }
 
 /* The real NAME, typed as libbpf's headers declare it. */

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "basic/dlopen-util.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
 #include "basic/string-util.h"
@@ -58,12 +59,33 @@ static void test_basic__unit_name_builders(void **state)
 	assert_int_equal(unit_name_replace_instance("plain.service", "x", &s), -EINVAL);
 }
 
+static void test_basic__dlopen_library(void **state)
+{
+	static const char *const names[] = { "strlen", "strcmp" };
+	static const char *const missing_symbol[] = { "strlen", "sdh_no_such_function" };
+	void *found[2], *half[2];
+	struct dlopen_library libc = DLOPEN_LIBRARY_INIT("libc.so.6", names, found);
+	struct dlopen_library nolib = DLOPEN_LIBRARY_INIT("libsdh-no-such.so.0", names, found);
+	struct dlopen_library nosym = DLOPEN_LIBRARY_INIT("libc.so.6", missing_symbol, half);
+
+	(void)state;
+	assert_true(dlopen_library_load(&libc));
+	assert_true(dlopen_library_load(&libc)); /* once: the answer is kept */
+	assert_int_equal(((size_t(*)(const char *))found[0])("four"), 4);
+	assert_false(dlopen_library_load(&nolib));
+	assert_int_equal(nolib.state, -1);
+	assert_false(dlopen_library_load(&nosym));
+	assert_null(half[0]);
+	assert_null(half[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic__strjoin),
 		cmocka_unit_test(test_basic__path_join),
 		cmocka_unit_test(test_basic__unit_name_builders),
+		cmocka_unit_test(test_basic__dlopen_library),
 	};
 
 	return cmocka_run_group_tests_name("basic", tests, NULL, NULL);
