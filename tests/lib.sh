@@ -24,6 +24,25 @@ expect_exit() {
     "$@" >"$WORK/out" 2>"$WORK/err" || rc=$?
     [ "$rc" -eq "$want" ] || { cat "$WORK/out" "$WORK/err" >&2; fail "'$*' exited $rc, expected $want"; }
 }
+# vs_systemd_analyze LABEL SA-CMD... -- SDH-CMD...: run both in the same bare environment and
+# compare their stdout and exit status; counts into the caller's `same` and `bad`, and shows the
+# start of a difference.
+vs_systemd_analyze() {
+    local label=$1 rc1=0 rc2=0
+    local -a sa=() envx=(env -i LC_ALL=C.UTF-8 TERM=dumb SYSTEMD_COLORS=0 SYSTEMD_PAGER= PATH="$PATH")
+    shift
+    while [ "$1" != -- ]; do sa+=("$1"); shift; done
+    shift
+    "${envx[@]}" "${sa[@]}" >"$WORK/sd.out" 2>/dev/null || rc1=$?
+    "${envx[@]}" "$@" >"$WORK/me.out" 2>/dev/null || rc2=$?
+    if [ "$rc1" -ne "$rc2" ] || ! cmp -s "$WORK/sd.out" "$WORK/me.out"; then
+        bad=$((bad + 1))
+        echo "differs ($label): systemd-analyze exit $rc1, sdharden exit $rc2"
+        diff "$WORK/sd.out" "$WORK/me.out" | head -n 6
+    else
+        same=$((same + 1))
+    fi
+}
 # mkunit ROOT RELPATH <<EOF ... : write a unit file under a root
 mkunit() { mkdir -p "$(dirname "$1/$2")"; cat >"$1/$2"; }
 

@@ -26,24 +26,14 @@ done
 for f in "$TOP"/tests/gen/*.service; do [ -f "$f" ] && add "$f" "gen-$(basename "$f")"; done
 [ "$n" -gt 100 ] || fail "only $n fixtures found"
 
-envx=(env -i LC_ALL=C.UTF-8 TERM=dumb SYSTEMD_COLORS=0 SYSTEMD_PAGER= PATH="$PATH")
 same=0 bad=0
 for f in "$dir"/*.service; do
     u=$(basename "$f")
     for mode in text json; do
         flag=(); [ $mode = json ] && flag=(--json=short)
-        rc1=0 rc2=0
-        "${envx[@]}" systemd-analyze security --offline=yes --root="$root" "${flag[@]}" "$u" \
-            >"$WORK/sd.out" 2>/dev/null || rc1=$?
-        "${envx[@]}" "$SDH" --systemd="$ver" --root="$root" analyze "${flag[@]}" "$u" \
-            >"$WORK/me.out" 2>/dev/null || rc2=$?
-        if [ "$rc1" -ne "$rc2" ] || ! cmp -s "$WORK/sd.out" "$WORK/me.out"; then
-            bad=$((bad + 1))
-            echo "differs ($mode): $u: systemd-analyze exit $rc1, sdharden exit $rc2"
-            diff "$WORK/sd.out" "$WORK/me.out" | head -n 6
-        else
-            same=$((same + 1))
-        fi
+        vs_systemd_analyze "$mode, $u" \
+            systemd-analyze security --offline=yes --root="$root" "${flag[@]}" "$u" -- \
+            "$SDH" --systemd="$ver" --root="$root" analyze "${flag[@]}" "$u"
     done
 done
 echo "live parity with systemd-analyze $ver: $same/$((same + bad)) outputs identical over $n units"

@@ -9,10 +9,9 @@ command -v systemd-analyze >/dev/null || skip "no systemd-analyze installed"
 ver=$(systemd-analyze --version | sed -n '1s/^systemd [0-9]* (\([0-9.]*\).*/\1/p')
 case $ver in 252.*) inst=i ;; 257.*) inst=test_instance ;; *) skip "installed systemd $ver has no rule set here" ;; esac
 
-envx=(env -i LC_ALL=C.UTF-8 TERM=dumb SYSTEMD_COLORS=0 SYSTEMD_PAGER= PATH="$PATH")
 same=0 bad=0
 compare() { # ROOT SCOPE UNIT
-    local root=$1 scope=$2 u=$3 mode rc1 rc2
+    local root=$1 scope=$2 u=$3 mode
     local -a sd=(systemd-analyze) me=("$SDH" --systemd="$ver" --root="$root")
     if [ "$scope" = user ]; then
         sd=(env SYSTEMD_UNIT_PATH="$root/etc/systemd/user:$root/usr/lib/systemd/user" XDG_RUNTIME_DIR=/tmp systemd-analyze --user)
@@ -22,16 +21,9 @@ compare() { # ROOT SCOPE UNIT
     fi
     for mode in text json; do
         local -a flag=(); [ $mode = json ] && flag=(--json=short)
-        rc1=0 rc2=0
-        "${envx[@]}" "${sd[@]}" security --offline=yes "${flag[@]}" "$u" >"$WORK/sd.out" 2>/dev/null || rc1=$?
-        "${envx[@]}" "${me[@]}" analyze --instance="$inst" "${flag[@]}" "$u" >"$WORK/me.out" 2>/dev/null || rc2=$?
-        if [ "$rc1" -ne "$rc2" ] || ! cmp -s "$WORK/sd.out" "$WORK/me.out"; then
-            bad=$((bad + 1))
-            echo "differs ($scope, $mode): $root $u: systemd-analyze exit $rc1, sdharden exit $rc2"
-            diff "$WORK/sd.out" "$WORK/me.out" | head -n 6
-        else
-            same=$((same + 1))
-        fi
+        vs_systemd_analyze "$scope, $mode, $root $u" \
+            "${sd[@]}" security --offline=yes "${flag[@]}" "$u" -- \
+            "${me[@]}" analyze --instance="$inst" "${flag[@]}" "$u"
     done
 }
 roots=(/)
