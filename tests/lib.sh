@@ -38,7 +38,7 @@ vs_systemd_analyze() {
     if [ "$rc1" -ne "$rc2" ] || ! cmp -s "$WORK/sd.out" "$WORK/me.out"; then
         bad=$((bad + 1))
         echo "differs ($label): systemd-analyze exit $rc1, sdharden exit $rc2"
-        diff "$WORK/sd.out" "$WORK/me.out" | head -n 6
+        diff "$WORK/sd.out" "$WORK/me.out" | head -n 6 || true # diff exits 1: go on counting
     else
         same=$((same + 1))
     fi
