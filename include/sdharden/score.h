@@ -117,7 +117,40 @@ char *sdh_score_format_text(const struct sdh_score *sc, const struct sdh_render_
 struct strbuf;
 int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
 			  const struct sdh_render_options *o);
-/* Just the "→ Overall exposure level for ID: X.Y PREDICATE SMILEY\n" line. */
+
+/*
+ * Units whose records agree in all that the checks read get the same rows, so a run over many
+ * units scores each distinct record once (most units of a distribution set nothing, or the same
+ * few directives).  The memo is safe to use from several threads at once; it keeps
+ * each distinct record's exposure and, made with render options, its table, up to a bound.
+ */
+struct sdh_score_memo;
+/* POLICY (or NULL) and O (NULL: no text) must outlive the memo.  -ENOMEM. */
+int sdh_score_memo_new(const struct sdh_policy *policy, const struct sdh_render_options *o,
+		       struct sdh_score_memo **ret);
+struct sdh_score_memo *sdh_score_memo_free(struct sdh_score_memo *m);
+/*
+ * What sdh_score_compute() of S and sdh_score_drop_rows() give: the score without its rows.
+ * With SB (the memo must have render options), the detail table that starts the text output
+ * (sdh_score_append_table()) is appended to SB, or, with RET_TABLE, where the memo keeps it,
+ * left there: *RET_TABLE then points at it (until the memo is freed), else is NULL.  Errors
+ * as sdh_score_compute(); -ENOMEM (SB may then hold part of the table).
+ */
+int sdh_score_memo_compute(struct sdh_score_memo *m, const struct sdh_settings *s,
+			   struct strbuf *sb, const char **ret_table, size_t *ret_table_len,
+			   struct sdh_score **ret);
+/* How many records were found in the memo and how many were scored. */
+void sdh_score_memo_stats(struct sdh_score_memo *m, size_t *ret_hits, size_t *ret_misses);
+
+/*
+ * The text output's two parts, appended: the detail table with the empty line after it, then
+ * the summary line, "→ Overall exposure level for ID: X.Y PREDICATE SMILEY\n".  -ENOMEM.
+ */
+int sdh_score_append_table(struct strbuf *sb, const struct sdh_score *sc,
+			   const struct sdh_render_options *o);
+void sdh_score_append_summary(struct strbuf *sb, const char *id, unsigned exposure,
+			      const struct sdh_render_options *o);
+/* Just the summary line. */
 char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_render_options *o);
 /* The rows as systemd's --json=short (pretty=false) or --json=pretty array, with "\n". */
 char *sdh_score_format_json(const struct sdh_score *sc, bool pretty, bool debug);

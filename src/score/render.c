@@ -195,21 +195,21 @@ static void table_render(const struct table *t, struct strbuf *sb)
 	}
 }
 
-static void add_summary(struct strbuf *sb, const struct sdh_score *sc,
-			const struct sdh_render_options *o)
+void sdh_score_append_summary(struct strbuf *sb, const char *id, unsigned exposure,
+			      const struct sdh_render_options *o)
 {
 	char num[16];
 
-	fmt_tenths(num, sc->exposure);
+	fmt_tenths(num, exposure);
 	strbuf_adds(sb, o->utf8 ? GLYPH_ARROW : "->");
 	strbuf_adds(sb, " Overall exposure level for ");
-	strbuf_adds(sb, sc->id);
+	strbuf_adds(sb, id);
 	strbuf_adds(sb, ": ");
 	strbuf_adds(sb, num);
 	strbuf_addc(sb, ' ');
-	strbuf_adds(sb, sdh_exposure_predicate(sc->exposure));
+	strbuf_adds(sb, sdh_exposure_predicate(exposure));
 	strbuf_addc(sb, ' ');
-	strbuf_adds(sb, sdh_exposure_smiley(sc->exposure, o->emoji));
+	strbuf_adds(sb, sdh_exposure_smiley(exposure, o->emoji));
 	strbuf_addc(sb, '\n');
 }
 
@@ -217,7 +217,7 @@ char *sdh_score_format_summary(const struct sdh_score *sc, const struct sdh_rend
 {
 	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
 
-	add_summary(&sb, sc, o);
+	sdh_score_append_summary(&sb, sc->id, sc->exposure, o);
 	if (strbuf_error(&sb))
 		return NULL;
 	return strbuf_detach(&sb);
@@ -287,8 +287,8 @@ static char *put(char *p, const char *s, size_t len)
  * and the column widths, one computing them again (cheap: the texts are measured already) and
  * writing the lines straight into the reserved buffer.
  */
-int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
-			  const struct sdh_render_options *o)
+int sdh_score_append_table(struct strbuf *sb, const struct sdh_score *sc,
+			   const struct sdh_render_options *o)
 {
 	struct cell v[7];
 	char num[4][32];
@@ -355,7 +355,17 @@ int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
 	*p++ = '\n';
 	*p = 0;
 	sb->len = (size_t)(p - sb->buf);
-	add_summary(sb, sc, o);
+	return 0;
+}
+
+int sdh_score_append_text(struct strbuf *sb, const struct sdh_score *sc,
+			  const struct sdh_render_options *o)
+{
+	int r = sdh_score_append_table(sb, sc, o);
+
+	if (r < 0)
+		return r;
+	sdh_score_append_summary(sb, sc->id, sc->exposure, o);
 	return strbuf_error(sb);
 }
 

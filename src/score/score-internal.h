@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "sdharden/score.h"
+
 /*
  * Display width of LEN bytes of UTF-8 text as format-table counts it without a terminal: one
  * column per code point, two for the emoji smileys (U+1F300 and up).
@@ -29,3 +31,10 @@ static inline size_t sdh_text_width(const char *s, size_t len)
 	}
 	return w;
 }
+
+/*
+ * Append to SB a key of what scoring reads of S: two records with the same key get the same
+ * rows, order and exposure under the same policy, whatever unit they belong to.  -ENOMEM.
+ */
+struct sdh_settings;
+int sdh_score_key(const struct sdh_settings *s, struct strbuf *sb);

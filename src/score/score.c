@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "basic/macro.h"
+#include "basic/strbuf.h"
 #include "basic/string-util.h"
 #include "basic/strv.h"
 #include "score/score-internal.h"
@@ -655,6 +656,136 @@ static int assess(const struct sdh_settings *s, const struct compiled_check *cc,
 	case ASSESS_AMBIENT_CAPABILITIES: e->badness = s->ambient_capabilities != 0; return 0;
 	default: return -EINVAL;
 	}
+}
+
+/* The key's pieces: fixed-size values as they are in memory, strings with their NUL. */
+#define KEY_ADD(sb, v) strbuf_add((sb), &(v), sizeof(v))
+
+static void key_add_str(struct strbuf *sb, const char *s)
+{
+	/* NULL and "" differ: 0xff never starts UTF-8 text. */
+	if (s)
+		strbuf_add(sb, s, strlen(s) + 1);
+	else
+		strbuf_addc(sb, (char)0xff);
+}
+
+static void key_add_strv(struct strbuf *sb, char *const *l)
+{
+	size_t n = strv_length(l);
+
+	KEY_ADD(sb, n);
+	for (size_t i = 0; i < n; i++)
+		key_add_str(sb, l[i]);
+}
+
+static void key_add_prefixes(struct strbuf *sb, const struct sdh_ip_prefix *p, size_t n)
+{
+	KEY_ADD(sb, n);
+	for (size_t i = 0; i < n; i++) {
+		KEY_ADD(sb, p[i].family);
+		KEY_ADD(sb, p[i].prefixlen);
+		strbuf_add(sb, p[i].addr, sizeof(p[i].addr));
+	}
+}
+
+/* How ASSESS_USER and runs_privileged() see User=. */
+static uint8_t user_class(const char *u)
+{
+	return isempty(u) ? 0 : is_root_user(u) ? 1 : streq(u, "nobody") ? 2 : 3;
+}
+
+int sdh_score_key(const struct sdh_settings *s, struct strbuf *sb)
+{
+	/*
+	 * What sdh_score_compute() and assess() read of S, no more, so that units that differ
+	 * only in what no check looks at (most often the name in User=) share a key; values a
+	 * check only classifies are keyed by their class.  A field added to the record must be
+	 * looked at here.  (The size is that of LP64 targets; the check stands for all.)
+	 */
+#if __SIZEOF_POINTER__ == 8 && __SIZEOF_LONG__ == 8
+	_Static_assert(sizeof(struct sdh_settings) == 1672,
+		       "struct sdh_settings changed: update sdh_score_key()");
+#endif
+	const bool device_acl =
+		streq_ptr(s->device_policy, "strict") || streq_ptr(s->device_policy, "closed");
+	const uint8_t flags[] = {
+		/* the bools of ASSESS_BOOL (by offset) and of the other checks */
+		s->is_service,
+		s->has_exec_context,
+		s->has_cgroup_context,
+		s->bad_setting,
+		s->default_dependencies,
+		s->dynamic_user,
+		s->no_new_privileges,
+		s->lock_personality,
+		s->memory_deny_write_execute,
+		s->protect_hostname,
+		s->private_devices,
+		s->private_network,
+		s->private_tmp,
+		s->private_users,
+		s->protect_control_groups,
+		s->protect_kernel_modules,
+		s->protect_kernel_tunables,
+		s->protect_kernel_logs,
+		s->protect_clock,
+		s->remove_ipc,
+		s->restrict_realtime,
+		s->restrict_suid_sgid,
+		s->delegate,
+		s->has_mount_images,
+		s->has_encrypted_credentials,
+		s->af_allow_list,
+		s->af_has_set,
+		s->af_restricted[SDH_AF_BUCKET_INET],
+		s->af_restricted[SDH_AF_BUCKET_UNIX],
+		s->af_restricted[SDH_AF_BUCKET_NETLINK],
+		s->af_restricted[SDH_AF_BUCKET_PACKET],
+		s->af_restricted[SDH_AF_BUCKET_OTHER],
+		s->syscall_allow_list,
+		/* classified */
+		user_class(s->user),
+		s->supplementary_groups != NULL,
+		!isempty(s->root_directory) && !streq(s->root_directory, "/"),
+		!isempty(s->root_image) && !streq(s->root_image, "/"),
+		s->ip_ingress_filter_path != NULL,
+		s->ip_egress_filter_path != NULL,
+		s->origin[SDH_SETTING_IP_ADDRESS_ALLOW].kind == SDH_ORIGIN_PROPERTY,
+		device_acl,
+	};
+	const int scope = s->scope;
+	const unsigned umask = s->umask & 0066; /* the bits assess_umask() tests */
+	const bool ambient = s->ambient_capabilities != 0;
+	_Static_assert(SDH_AF_BUCKET_MAX == 5, "af_restricted[] changed");
+
+	strbuf_add(sb, flags, sizeof(flags));
+	KEY_ADD(sb, s->version);
+	KEY_ADD(sb, scope);
+	KEY_ADD(sb, s->private_mounts);
+	KEY_ADD(sb, umask);
+	KEY_ADD(sb, ambient);
+	KEY_ADD(sb, s->capability_bounding_set);
+	KEY_ADD(sb, s->restrict_namespaces);
+	KEY_ADD(sb, s->af_set);
+	key_add_str(sb, s->keyring_mode);
+	key_add_str(sb, s->protect_proc);
+	key_add_str(sb, s->proc_subset);
+	key_add_str(sb, s->notify_access);
+	key_add_str(sb, s->protect_home);
+	key_add_str(sb, s->protect_system);
+	key_add_strv(sb, s->system_call_architectures);
+	/* The device ACL is in the text, where there is one. */
+	if (device_acl)
+		key_add_strv(sb, s->device_allow);
+	KEY_ADD(sb, s->n_syscall_filter);
+	for (size_t i = 0; i < s->n_syscall_filter; i++) {
+		KEY_ADD(sb, s->syscall_filter[i].nr);
+		KEY_ADD(sb, s->syscall_filter[i].error);
+	}
+	key_add_prefixes(sb, s->ip_deny, s->n_ip_deny);
+	key_add_prefixes(sb, s->ip_allow, s->n_ip_allow);
+	return strbuf_error(sb);
 }
 
 static uint64_t div_up(uint64_t a, uint64_t b)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Check evaluation, arithmetic, row order and rendering of the exposure score (spec §3-§6). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "basic/strbuf.h"
 #include "basic/strv.h"
 #include "sdharden/score.h"
+#include "settings-test-util.h"
 
 static struct sdh_score *score(struct sdh_settings *s, const struct sdh_policy *p)
 {
@@ -207,6 +209,201 @@ static void test_score__append_text(void **state)
 	sdh_settings_free(s);
 }
 
+/* The memo's text: the table where the memo keeps it (or in SB), then the summary line. */
+static char *memo_text(struct sdh_score_memo *m, struct sdh_settings *s,
+		       const struct sdh_render_options *o, unsigned *ret_exposure,
+		       const char **ret_table)
+{
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT, out = STRBUF_INIT;
+	struct sdh_score *sc = NULL;
+	const char *table = NULL;
+	size_t len = 0;
+
+	assert_int_equal(sdh_score_memo_compute(m, s, &sb, &table, &len, &sc), 0);
+	assert_null(sc->rows);
+	if (table)
+		strbuf_add(&out, table, len);
+	strbuf_add(&out, sb.buf, sb.len);
+	sdh_score_append_summary(&out, sc->id, sc->exposure, o);
+	*ret_exposure = sc->exposure;
+	if (ret_table)
+		*ret_table = table;
+	sdh_score_free(sc);
+	return strbuf_detach(&out);
+}
+
+/*
+ * Records that differ in one thing a check looks at, in three versions and both scopes: the
+ * memo gives each the text and exposure sdh_score_compute() gives, the first time (scored) and
+ * the second (found), so no two of them that score differently share a key.
+ */
+static void test_score__memo_same_as_compute(void **state)
+{
+	static const char *const variants[] = {
+		NULL,
+		"Service|User|root",
+		"Service|User|0",
+		"Service|User|nobody",
+		"Service|User|alice",
+		"Service|User|",
+		"Service|DynamicUser|yes",
+		"Service|SupplementaryGroups|adm",
+		"Service|NoNewPrivileges|yes",
+		"Service|LockPersonality|yes",
+		"Service|MemoryDenyWriteExecute|yes",
+		"Service|ProtectHostname|yes",
+		"Service|PrivateDevices|yes",
+		"Service|PrivateMounts|no",
+		"Service|PrivateMounts|yes",
+		"Service|PrivateNetwork|yes",
+		"Service|PrivateTmp|yes",
+		"Service|PrivateUsers|yes",
+		"Service|ProtectControlGroups|yes",
+		"Service|ProtectKernelModules|yes",
+		"Service|ProtectKernelTunables|yes",
+		"Service|ProtectKernelLogs|yes",
+		"Service|ProtectClock|yes",
+		"Service|RemoveIPC|yes",
+		"Service|RestrictRealtime|yes",
+		"Service|RestrictSUIDSGID|yes",
+		"Service|Delegate|yes",
+		"Service|KeyringMode|shared",
+		"Service|ProtectProc|noaccess",
+		"Service|ProtectProc|invisible",
+		"Service|ProcSubset|pid",
+		"Service|NotifyAccess|all",
+		"Service|ProtectHome|yes",
+		"Service|ProtectHome|tmpfs",
+		"Service|ProtectHome|read-only",
+		"Service|ProtectSystem|strict",
+		"Service|ProtectSystem|full",
+		"Service|ProtectSystem|yes",
+		"Service|RootDirectory|/srv",
+		"Service|RootDirectory|/",
+		"Service|RootImage|/img.raw",
+		"Service|UMask|0077",
+		"Service|UMask|0027",
+		"Service|UMask|0007",
+		"Service|UMask|0002",
+		"Service|UMask|0000",
+		"Service|RestrictNamespaces|yes",
+		"Service|RestrictNamespaces|net ipc",
+		"Service|RestrictAddressFamilies|AF_UNIX",
+		"Service|RestrictAddressFamilies|~AF_PACKET",
+		"Service|SystemCallArchitectures|native",
+		"Service|SystemCallArchitectures|native x86",
+		"Service|SystemCallFilter|@system-service",
+		"Service|SystemCallFilter|~@mount",
+		"Service|SystemCallFilter|@system-service mount:EPERM",
+		"Service|IPAddressDeny|any",
+		"Service|IPAddressAllow|localhost",
+		"Service|IPAddressAllow|10.0.0.0/8",
+		"Service|IPIngressFilterPath|/sys/fs/bpf/in",
+		"Service|DevicePolicy|closed",
+		"Service|DeviceAllow|/dev/null rw",
+		"Service|AmbientCapabilities|CAP_NET_RAW",
+		"Service|CapabilityBoundingSet|CAP_NET_BIND_SERVICE",
+		"Unit|DefaultDependencies|no",
+	};
+	static const unsigned versions[] = { SDH_VERSION_V252, SDH_VERSION_V257, SDH_VERSION_V262 };
+	struct sdh_render_options o = { .utf8 = true };
+	struct sdh_score_memo *m = NULL;
+	size_t hits, misses, n = 0;
+
+	(void)state;
+	assert_int_equal(sdh_score_memo_new(NULL, &o, &m), 0);
+	for (unsigned pass = 0; pass < 2; pass++)
+		for (size_t v = 0; v < ELEMENTSOF(versions); v++)
+			for (unsigned user = 0; user < 2; user++)
+				for (size_t i = 0; i < ELEMENTSOF(variants); i++) {
+					/* With a deny-all, the allow list and the ACL matter. */
+					const char *extra =
+						i > 0 && strstr(variants[i], "Allow")
+							? (strstr(variants[i], "Device")
+								   ? "Service|DevicePolicy|strict"
+								   : "Service|IPAddressDeny|any")
+							: NULL;
+					const char *const lines[] = { variants[i] ? variants[i]
+										  : extra,
+								      extra, NULL };
+					struct sdh_diags d = { 0 };
+					struct sdh_settings *s =
+						build(user ? "u.service" : "a.service", versions[v],
+						      user ? SDH_SCOPE_USER : SDH_SCOPE_SYSTEM, &d,
+						      variants[i] ? lines : lines + 1);
+					struct sdh_score *sc = score(s, NULL);
+					cleanup_free char *want = sdh_score_format_text(sc, &o);
+					cleanup_free char *got = NULL;
+					unsigned exposure = 0;
+
+					got = memo_text(m, s, &o, &exposure, NULL);
+					assert_string_equal(got, want);
+					assert_int_equal(exposure, sc->exposure);
+					sdh_score_free(sc);
+					sdh_settings_free(s);
+					sdh_diags_release(&d);
+					n++;
+				}
+	sdh_score_memo_stats(m, &hits, &misses);
+	assert_int_equal(hits + misses, n);
+	assert_true(hits >= n / 2); /* the whole second pass */
+	sdh_score_memo_free(m);
+}
+
+/* Units that differ only in what no check reads share the memo's table; others do not. */
+static void test_score__memo_shares(void **state)
+{
+	struct sdh_render_options o = { .utf8 = false };
+	struct sdh_score_memo *m = NULL;
+	struct sdh_diags d = { 0 };
+	struct sdh_settings *alice = build("alice.service", SDH_VERSION_V252, SDH_SCOPE_SYSTEM, &d,
+					   LINES("Service|User|alice", "Service|ExecStart|/a"));
+	struct sdh_settings *bob = build("bob.service", SDH_VERSION_V252, SDH_SCOPE_SYSTEM, &d,
+					 LINES("Service|User|bob", "Service|ExecStart|/b"));
+	struct sdh_settings *root = build("root.service", SDH_VERSION_V252, SDH_SCOPE_SYSTEM, &d,
+					  LINES("Service|User|root"));
+	cleanup_free char *ta = NULL, *tb = NULL, *tr = NULL;
+	const char *pa, *pb, *pr;
+	unsigned ea, eb, er;
+	size_t hits, misses;
+	struct sdh_score *sc = NULL;
+	cleanup_strbuf struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(sdh_score_memo_new(NULL, &o, &m), 0);
+	ta = memo_text(m, alice, &o, &ea, &pa);
+	tb = memo_text(m, bob, &o, &eb, &pb);
+	tr = memo_text(m, root, &o, &er, &pr);
+	assert_non_null(pa);
+	assert_ptr_equal(pa, pb);
+	assert_ptr_not_equal(pa, pr);
+	assert_int_equal(ea, eb);
+	assert_true(er > ea);
+	assert_non_null(strstr(tb, "-> Overall exposure level for bob.service: "));
+	sdh_score_memo_stats(m, &hits, &misses);
+	assert_int_equal(hits, 1);
+	assert_int_equal(misses, 2);
+
+	/* Without RET_TABLE the table is copied into SB; without SB there is no text at all. */
+	assert_int_equal(sdh_score_memo_compute(m, bob, &sb, NULL, NULL, &sc), 0);
+	assert_true(strncmp(sb.buf, "  NAME ", 7) == 0);
+	assert_int_equal(sb.len, strlen(tb) - strlen(strstr(tb, "-> Overall")));
+	sdh_score_free(sc);
+	assert_int_equal(sdh_score_memo_compute(m, bob, NULL, NULL, NULL, &sc), 0);
+	assert_int_equal(sc->exposure, eb);
+	assert_string_equal(sc->id, "bob.service");
+	sdh_score_free(sc);
+	/* A memo without render options has no text to give. */
+	sdh_score_memo_free(m);
+	assert_int_equal(sdh_score_memo_new(NULL, NULL, &m), 0);
+	assert_int_equal(sdh_score_memo_compute(m, bob, &sb, NULL, NULL, &sc), -EINVAL);
+	sdh_score_memo_free(m);
+	sdh_settings_free(alice);
+	sdh_settings_free(bob);
+	sdh_settings_free(root);
+	sdh_diags_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +414,8 @@ int main(void)
 		cmocka_unit_test(test_score__policy),
 		cmocka_unit_test(test_score__text_layout),
 		cmocka_unit_test(test_score__append_text),
+		cmocka_unit_test(test_score__memo_same_as_compute),
+		cmocka_unit_test(test_score__memo_shares),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

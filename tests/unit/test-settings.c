@@ -13,48 +13,7 @@
 #include "basic/strv.h"
 #include "sdharden/kb.h"
 #include "sdharden/settings.h"
-
-/* Build a unit named ID from "Section|Key|Value" triples, all in /u/ID at lines 1, 2, ... */
-static struct sdh_settings *build(const char *id, unsigned version, enum sdh_scope scope,
-				  struct sdh_diags *d, const char *const *lines)
-{
-	struct sdh_assignment a[64];
-	struct sdh_unit u = {
-		.name = (char *)id,
-		.id = (char *)id,
-		.scope = scope,
-		.version = version,
-		.load_state = SDH_LOAD_LOADED,
-		.fragment_path = (char *)"/u/unit",
-		.assignments = a,
-	};
-	struct sdh_settings *s = NULL;
-	size_t n = 0;
-
-	for (; lines[n]; n++) {
-		char *copy = strdup(lines[n]);
-		char *k = strchr(copy, '|'), *v = strchr(k + 1, '|');
-
-		*k++ = 0;
-		*v++ = 0;
-		a[n] = (struct sdh_assignment){ .section = strdup(copy),
-						.key = strdup(k),
-						.value = strdup(v),
-						.file = "/u/unit",
-						.line = (unsigned)n + 1 };
-		free(copy);
-	}
-	u.n_assignments = n;
-	assert_int_equal(sdh_settings_build(&u, d, &s), 0);
-	for (size_t i = 0; i < n; i++) {
-		free((char *)a[i].section);
-		free((char *)a[i].key);
-		free((char *)a[i].value);
-	}
-	return s;
-}
-
-#define LINES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#include "settings-test-util.h"
 
 static void test_settings__defaults(void **state)
 {
