@@ -90,6 +90,15 @@ static inline void strbuf_addc(struct strbuf *sb, char c)
 	sb->buf[sb->len] = 0;
 }
 
+/* Cut SB back to its first LEN bytes (LEN <= sb->len). */
+static inline void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (len >= sb->len)
+		return;
+	sb->len = len;
+	sb->buf[len] = 0;
+}
+
 static inline void strbuf_releasep(struct strbuf *sb)
 {
 	strbuf_release(sb);

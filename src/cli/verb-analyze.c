@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "basic/fileio.h"
@@ -83,9 +85,11 @@ struct item {
 	struct sdh_score *score;
 	struct sdh_diags diags; /* until reported */
 	enum outcome outcome;
-	int r;                     /* OUTCOME_*_FAILED: the error */
-	int score_r;               /* scored: sdh_score_compute()'s result */
-	size_t text_off, text_len; /* KEEP_TEXT: the table in the chunk's text */
+	int r;                      /* OUTCOME_*_FAILED: the error */
+	int score_r;                /* scored: sdh_score_compute()'s result */
+	size_t text_off, text_len;  /* KEEP_TEXT: the unit's text in the chunk's text */
+	const char *table;          /* KEEP_TEXT: the table where the memo keeps it, or NULL */
+	size_t table_len, table_at; /* ... and where in the chunk's text it goes */
 	bool scored;
 	bool checked; /* check_score() done as the unit was emitted */
 	bool failed;
@@ -305,6 +309,7 @@ struct work {
 	const struct sdh_render_options *ro;
 	enum keep keep;
 	bool keep_settings;
+	struct sdh_score_memo *memo; /* KEEP_TEXT, KEEP_SUMMARY: each distinct record scored once */
 };
 
 /*
@@ -388,6 +393,34 @@ static void compute_item(const struct work *w, struct item *it, const char *arg,
 	sdh_unit_free(u);
 	if (it->outcome != OUTCOME_LOADED || it->failed)
 		return;
+	if (w->memo) {
+		/* The text: an empty line, the table (in the memo, or here), the summary line. */
+		struct strbuf *sb = w->keep == KEEP_TEXT ? text : NULL;
+
+		if (sb) {
+			it->text_off = sb->len;
+			strbuf_addc(sb, '\n');
+			it->table_at = sb->len;
+		}
+		it->score_r =
+			sdh_score_memo_compute(w->memo, it->settings, sb, sb ? &it->table : NULL,
+					       &it->table_len, &it->score);
+		it->scored = true;
+		if (!w->keep_settings)
+			it->settings = sdh_settings_free(it->settings);
+		if (!sb)
+			return;
+		if (it->score_r >= 0) {
+			sdh_score_append_summary(sb, it->score->id, it->score->exposure, w->ro);
+			it->score_r = strbuf_error(sb);
+		}
+		if (it->score_r < 0) {
+			strbuf_setlen(sb, it->text_off);
+			it->table = NULL;
+		} else
+			it->text_len = sb->len - it->text_off;
+		return;
+	}
 	it->score_r = sdh_score_compute(it->settings, w->policy, &it->score);
 	it->scored = true;
 	if (!w->keep_settings)
@@ -541,19 +574,61 @@ static void *compute_thread(void *userdata)
 	}
 }
 
-/*
- * Write the text of C from *FROM to TO: consecutive tables in one go, the empty line before the
- * very first table of the output left out (FIRST).
- */
-static void write_text(const struct chunk *c, size_t *from, size_t to, bool *first)
+/* write() all of IOV, or -errno. */
+static int writev_all(int fd, struct iovec *iov, size_t n)
 {
+	while (n > 0) {
+		ssize_t k = writev(fd, iov, (int)MIN(n, (size_t)IOV_MAX));
+
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (; n > 0 && (size_t)k >= iov->iov_len; iov++, n--)
+			k -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + k;
+			iov->iov_len -= (size_t)k;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Write the text of C from *FROM to TO, with the memo's tables of the units from *ITEM to END
+ * spliced in where they go: consecutive tables in one writev(), copied nowhere.  The empty line
+ * before the very first table of the output is left out (FIRST).
+ */
+static int write_text(const struct chunk *c, const struct item *items, size_t *item, size_t end,
+		      size_t *from, size_t to, bool *first)
+{
+	struct iovec iov[2 * CHUNK_UNITS + 1];
+	size_t n = 0;
+	int r;
+
 	if (to <= *from)
-		return;
+		return 0;
 	if (*first)
 		(*from)++; /* every table comes after an empty line but the first */
 	*first = false;
-	fwrite(c->text.buf + *from, 1, to - *from, stdout);
+	for (; *item < end; (*item)++) {
+		const struct item *it = &items[*item];
+
+		if (it->table_at > to)
+			break; /* this unit's text and those after it are not written yet */
+		if (!it->table)
+			continue;
+		iov[n++] = (struct iovec){ c->text.buf + *from, it->table_at - *from };
+		iov[n++] = (struct iovec){ (void *)it->table, it->table_len };
+		*from = it->table_at;
+	}
+	iov[n++] = (struct iovec){ c->text.buf + *from, to - *from };
 	*from = to;
+	r = fflush(stdout) != 0 ? -errno : writev_all(STDOUT_FILENO, iov, n);
+	if (r < 0)
+		return log_error_errno(r, "cannot write the output: %m");
+	return 0;
 }
 
 /*
@@ -564,17 +639,18 @@ static void write_text(const struct chunk *c, size_t *from, size_t to, bool *fir
 static int emit_chunk(const struct work *w, struct item *items, struct chunk *c, bool *first,
 		      int *ret)
 {
-	size_t from = 0, to = 0;
+	size_t from = 0, to = 0, pending = c->from;
+	int r;
 
 	for (size_t i = c->from; i < c->to; i++) {
 		struct item *it = &items[i];
-		int r;
 
 		if (it->diags.n > 0 || it->failed || it->score_r < 0 ||
 		    (it->outcome != OUTCOME_LOADED && it->outcome != OUTCOME_QUIET)) {
 			/* Messages come after the tables before them. */
-			write_text(c, &from, to, first);
-			fflush(stdout);
+			r = write_text(c, items, &pending, i, &from, to, first);
+			if (r < 0)
+				return r;
 		}
 		r = report_item(w->cli, it);
 		if (r < 0)
@@ -590,8 +666,7 @@ static int emit_chunk(const struct work *w, struct item *items, struct chunk *c,
 		if (!it->failed)
 			to = it->text_off + it->text_len;
 	}
-	write_text(c, &from, to, first);
-	return 0;
+	return write_text(c, items, &pending, c->to, &from, to, first);
 }
 
 /*
@@ -891,7 +966,21 @@ int verb_analyze(int argc, char *argv[], struct sdh_cli *cli)
 
 		for (size_t i = 0; i < n; i++)
 			items[i].quiet = overview_only;
+		if (w.keep != KEEP_SCORE &&
+		    sdh_score_memo_new(policy, w.keep == KEEP_TEXT ? &ro : NULL, &w.memo) < 0) {
+			(void)log_oom();
+			ret = SDH_EXIT_INTERNAL;
+			goto out;
+		}
 		r = compute_all(&w, items, args, n, analyze_jobs(cli, &a, args, n), &ret);
+		if (w.memo) {
+			size_t hits, misses;
+
+			sdh_score_memo_stats(w.memo, &hits, &misses);
+			log_debug("scored %zu distinct records for %zu units", misses,
+				  hits + misses);
+			sdh_score_memo_free(w.memo);
+		}
 		if (r < 0) {
 			ret = SDH_EXIT_INTERNAL;
 			goto out;
