@@ -3,11 +3,20 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #define WHITESPACE " \t\n\r"
 
-/* Return a pointer just past PREFIX in S, or NULL if S does not start with it. */
-char *startswith(const char *s, const char *prefix);
+/*
+ * Return a pointer just past PREFIX in S, or NULL if S does not start with it.  Inline: PREFIX
+ * is a constant almost everywhere, so the compiler compares a few bytes in place.
+ */
+static inline char *startswith(const char *s, const char *prefix)
+{
+	size_t l = strlen(prefix);
+
+	return strncmp(s, prefix, l) == 0 ? (char *)s + l : NULL;
+}
 char *startswith_no_case(const char *s, const char *prefix);
 char *endswith(const char *s, const char *suffix);
 

@@ -214,11 +214,21 @@ static bool next_line(const char *buf, size_t len, size_t *pos, size_t *ret_star
 	return true;
 }
 
-int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
+/* A joined line ends in an odd run of backslashes: it goes on on the next line. */
+static bool continues(const char *l, size_t len)
+{
+	bool escaped = false;
+
+	for (size_t k = len; k > 0 && l[k - 1] == '\\'; k--)
+		escaped = !escaped;
+	return escaped;
+}
+
+int unit_parse_buffer(struct unit_parse *p, char *buf, size_t len)
 {
 	struct parse_state s = { 0 };
-	/* LINE holds the raw line, reused (it was one allocation per line of every file). */
-	cleanup_strbuf struct strbuf cont = STRBUF_INIT, line0 = STRBUF_INIT;
+	/* A continuation is joined in CONT; every other line is parsed where it is, in BUF. */
+	cleanup_strbuf struct strbuf cont = STRBUF_INIT;
 	bool in_cont = false, bom_seen = false, nul_reported = false;
 	unsigned line = 0, cont_line = 0;
 	size_t pos = 0, start, n;
@@ -226,9 +236,8 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 	int r = 0;
 
 	while (next_line(buf, len, &pos, &start, &n, &nul)) {
-		const char *l, *c, *l0;
-		char *cur;
-		bool escaped = false;
+		char *l = buf + start;
+		const char *c;
 
 		line++;
 		if (nul && !nul_reported) {
@@ -245,24 +254,26 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 			r = r < 0 ? r : -ENOBUFS;
 			goto out;
 		}
-		strbuf_reset(&line0);
-		strbuf_add(&line0, buf + start, n);
-		if (strbuf_error(&line0)) {
-			r = -ENOMEM;
-			goto out;
-		}
-		l0 = line0.buf;
+		/* The line's end (or BUF[LEN]) was read already: the line can end there. */
+		l[n] = 0;
 		/* Comments are recognised on the raw line, even inside a continuation. */
-		c = l0 + strspn(l0, WHITESPACE);
-		if (*c && strchr("#;", *c))
+		for (c = l; *c == ' ' || *c == '\t'; c++)
+			;
+		if (*c == '#' || *c == ';')
 			continue;
-		l = l0;
-		if (!bom_seen && startswith(l0, UTF8_BOM)) {
-			l = l0 + strlen(UTF8_BOM);
+		if (!bom_seen && startswith(l, UTF8_BOM)) {
+			l += strlen(UTF8_BOM);
+			n -= strlen(UTF8_BOM);
 			bom_seen = true;
 		}
+		if (!in_cont && !continues(l, n)) {
+			r = parse_line(p, &s, l, line, line);
+			if (r < 0)
+				goto out;
+			continue;
+		}
 		if (in_cont) {
-			if (cont.len + strlen(l) > UNIT_LINE_MAX) {
+			if (cont.len + n > UNIT_LINE_MAX) {
 				r = diag(p, line, SDH_SEVERITY_ERROR, "line-too-long",
 					 "continuation line too long (systemd's limit is %u bytes)",
 					 UNIT_LINE_MAX);
@@ -273,22 +284,18 @@ int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len)
 			strbuf_reset(&cont);
 			cont_line = line;
 		}
-		strbuf_adds(&cont, l);
+		strbuf_add(&cont, l, n);
 		if (strbuf_error(&cont)) {
 			r = -ENOMEM;
 			goto out;
 		}
-		cur = cont.buf;
-		/* An odd run of backslashes at the end continues the line. */
-		for (size_t k = cont.len; k > 0 && cur[k - 1] == '\\'; k--)
-			escaped = !escaped;
-		if (escaped) {
+		if (continues(cont.buf, cont.len)) {
 			cont.buf[cont.len - 1] = ' ';
 			in_cont = true;
 			continue;
 		}
 		in_cont = false;
-		r = parse_line(p, &s, cur, cont_line, line);
+		r = parse_line(p, &s, cont.buf, cont_line, line);
 		if (r < 0)
 			goto out;
 	}

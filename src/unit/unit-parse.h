@@ -34,7 +34,8 @@ struct unit_parse {
 };
 
 /*
- * Parse BUF (LEN bytes, NULs allowed).  Returns 0; -EBADMSG or -ENOBUFS when systemd would refuse
- * the file (an error diagnostic was added); -ENOMEM.
+ * Parse BUF (LEN bytes, NULs allowed).  The lines are cut and trimmed in place: BUF is modified,
+ * and BUF[LEN] must be writable (read_full_file_at() puts a NUL there).  Returns 0; -EBADMSG or
+ * -ENOBUFS when systemd would refuse the file (an error diagnostic was added); -ENOMEM.
  */
-int unit_parse_buffer(struct unit_parse *p, const char *buf, size_t len);
+int unit_parse_buffer(struct unit_parse *p, char *buf, size_t len);

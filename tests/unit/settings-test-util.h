@@ -13,7 +13,7 @@
 
 /* Build a unit named ID from "Section|Key|Value" triples, all in /u/ID at lines 1, 2, ... */
 static inline struct sdh_settings *build(const char *id, unsigned version, enum sdh_scope scope,
-				  struct sdh_diags *d, const char *const *lines)
+					 struct sdh_diags *d, const char *const *lines)
 {
 	struct sdh_assignment a[64];
 	struct sdh_unit u = {

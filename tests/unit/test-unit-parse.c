@@ -22,6 +22,7 @@ struct parsed {
 	struct unit_parse p;
 	struct sdh_arena strings;
 	struct sdh_diags d;
+	char *copy;
 	int r;
 };
 
@@ -33,7 +34,12 @@ static void parse_v(struct parsed *x, const char *type, unsigned version, const 
 		.file = "/f.service", .type = type, .version = version, .strings = &x->strings
 	};
 	x->p.diags = &x->d;
-	x->r = unit_parse_buffer(&x->p, buf, len);
+	/* The parser cuts lines in place, and may write BUF[LEN]. */
+	x->copy = malloc(len + 1);
+	assert_non_null(x->copy);
+	memcpy(x->copy, buf, len);
+	x->copy[len] = 0;
+	x->r = unit_parse_buffer(&x->p, x->copy, len);
 }
 
 static void parse(struct parsed *x, const char *buf)
@@ -44,6 +50,7 @@ static void parse(struct parsed *x, const char *buf)
 static void release(struct parsed *x)
 {
 	free(x->p.assignments);
+	free(x->copy);
 	sdh_arena_release(&x->strings);
 	sdh_diags_release(&x->d);
 }
