@@ -625,6 +625,34 @@ static const char *search_path_startswith(char **search, const char *path)
  * directory I.  1 and *ret set, 0 if it is absent or was rejected (so a later directory may
  * provide the name), -ENOMEM.
  */
+/*
+ * chase_in_root(PATH, CHASE_NOFOLLOW_LAST | CHASE_NONEXISTENT) where PATH is a name right in a
+ * directory of the search path: that directory was chased when the cache was filled, and the
+ * name is not followed, so PATH is the chased directory and the name, found without a system
+ * call per component.  Most alias symlinks point there.  1 and *RET, 0 when PATH is not such a
+ * path, -ENOMEM.
+ */
+static int chase_in_search_dir(const struct loader *l, const char *path, char **ret)
+{
+	const char *base = strrchr(path, '/');
+	size_t dir_len;
+
+	if (!base || streq(base, "/") || streq(base, "/.") || streq(base, "/.."))
+		return 0;
+	dir_len = (size_t)(base - path);
+	for (size_t i = 0; l->search[i]; i++) {
+		const char *d = l->search[i], *chased = l->cache->dirs[i].chased;
+
+		if (strlen(d) != dir_len || strncmp(d, path, dir_len) != 0)
+			continue;
+		if (!chased || streq(chased, "/dev/null"))
+			return 0;
+		*ret = path_join(chased, base + 1);
+		return *ret ? 1 : -ENOMEM;
+	}
+	return 0;
+}
+
 static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct entry *ret)
 {
 	const char *dir = l->search[i];
@@ -664,7 +692,11 @@ static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct e
 	target = malloc(sz);
 	if (!target)
 		return -ENOMEM;
-	n = readlink(host, target, sz - 1);
+	/* From the listing's directory: one component to look up, not the whole host path. */
+	if (l->cache->dirs[i].host >= 0)
+		n = readlinkat(l->cache->listings[l->cache->dirs[i].host].fd, name, target, sz - 1);
+	else
+		n = readlink(host, target, sz - 1);
 	if (n < 0)
 		return ldiag(l, path, SDH_SEVERITY_WARNING, "bad-symlink",
 			     "cannot read symlink: %s", strerror(errno));
@@ -677,7 +709,10 @@ static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct e
 	abs = path_is_absolute(target) ? strdup(target) : path_join(dir, target);
 	if (!abs)
 		return -ENOMEM;
-	r = chase_in_root(l->root, abs, CHASE_NOFOLLOW_LAST | CHASE_NONEXISTENT, &simplified);
+	r = chase_in_search_dir(l, abs, &simplified);
+	if (r == 0)
+		r = chase_in_root(l->root, abs, CHASE_NOFOLLOW_LAST | CHASE_NONEXISTENT,
+				  &simplified);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
