@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,32 +8,22 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 
-int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+/*
+ * Read FD to its end into a NUL-terminated heap buffer, starting with room for ALLOC bytes.
+ * SIZE: the size fstat() gave, or 0 when unknown.  SHORT_IS_END: FD is a regular file, whose
+ * read() returns less than asked only at its end, so no read() is spent to see the end: a
+ * system call per unit file when whole trees are loaded.
+ */
+static int read_fd(int fd, size_t max, size_t alloc, size_t size, bool short_is_end, char **ret,
+		   size_t *ret_len)
 {
-	cleanup_fd int fd = -1;
 	cleanup_free char *buf = NULL;
-	size_t len = 0, alloc = 0;
-	struct stat st;
+	size_t len = 0;
 
-	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
-	if (S_ISREG(st.st_mode) && (size_t)st.st_size > max)
-		return -EFBIG;
-	/*
-	 * A regular file is read in one go, and reading stops once the size fstat() reported is in:
-	 * the read() that would only confirm the end costs a system call per unit file when whole
-	 * trees are loaded.  (Room for one byte more, and the NUL, in case it grew.)
-	 */
-	alloc = S_ISREG(st.st_mode) ? (size_t)st.st_size + 2 : 0;
 	if (alloc && !(buf = malloc(alloc)))
 		return -ENOMEM;
-
 	for (;;) {
+		size_t want;
 		ssize_t n;
 
 		if (len + 1 >= alloc) {
@@ -44,7 +35,8 @@ int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_
 			buf = nb;
 			alloc = na;
 		}
-		n = read(fd, buf + len, alloc - len - 1);
+		want = alloc - len - 1;
+		n = read(fd, buf + len, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -55,7 +47,7 @@ int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_
 		len += (size_t)n;
 		if (len > max)
 			return -EFBIG;
-		if (S_ISREG(st.st_mode) && st.st_size > 0 && len == (size_t)st.st_size)
+		if ((size > 0 && len == size) || (short_is_end && (size_t)n < want))
 			break;
 	}
 	if (!buf && !(buf = malloc(1)))
@@ -65,6 +57,37 @@ int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_
 	if (ret_len)
 		*ret_len = len;
 	return 0;
+}
+
+int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	cleanup_fd int fd = -1;
+	struct stat st;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return read_fd(fd, max, 0, 0, false, ret, ret_len);
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
+	/* Read in one go: room for one byte more than fstat() said, in case it grew, and the NUL.
+	 */
+	return read_fd(fd, max, (size_t)st.st_size + 2, (size_t)st.st_size, true, ret, ret_len);
+}
+
+int read_full_regular_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+	cleanup_fd int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	/* Unit files are a few KiB. */
+	return read_fd(fd, max, 4096, 0, true, ret, ret_len);
 }
 
 int loop_write(int fd, const void *buf, size_t n)

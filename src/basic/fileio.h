@@ -13,6 +13,11 @@
  * buffer.  -EFBIG beyond MAX bytes, -EISDIR for directories, other -errno from open/read.
  */
 int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
+/*
+ * The same for a PATH the caller knows is a regular file (a directory listing said so), without
+ * the fstat(): its first short read is its end.  -EISDIR from read() if it became a directory.
+ */
+int read_full_regular_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
 
 /* Write all N bytes of BUF to FD, through short writes and EINTR.  0 or -errno (-EIO if the
  * kernel accepts nothing). */

@@ -1294,7 +1294,8 @@ static int read_unit_file(struct loader *l, const char *path, char **ret, size_t
 
 	*ret_masked = false;
 	if (cached_unit_file(l, path, &dirfd, &name))
-		r = read_full_file_at(dirfd, name, SDH_FILE_SIZE_MAX, ret, ret_len);
+		/* A file of a listing: d_type said it is a regular file. */
+		r = read_full_regular_file_at(dirfd, name, SDH_FILE_SIZE_MAX, ret, ret_len);
 	else {
 		r = chase_in_root(l->root, path, 0, &chased);
 		if (r < 0)

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* String and path helpers of src/basic, and the unit-name builders on top of them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "basic/dlopen-util.h"
+#include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
 #include "basic/string-util.h"
@@ -79,6 +83,57 @@ static void test_basic__dlopen_library(void **state)
 	assert_null(half[1]);
 }
 
+/*
+ * Both readers give every size of file whole: around the first buffer (4 KiB) of the one that
+ * trusts a short read, and around what fstat() says for the other; a directory and a file over
+ * the limit are refused.
+ */
+static void test_basic__read_full_file(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 100, 4094, 4095, 4096, 4097, 8191, 8192, 70000 };
+	char dir[] = "/tmp/test-basic-XXXXXX";
+	cleanup_free char *data = malloc(70000);
+	int dfd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	for (size_t i = 0; i < 70000; i++)
+		data[i] = (char)('a' + i % 26);
+	for (size_t k = 0; k < ELEMENTSOF(sizes); k++) {
+		int fd = openat(dfd, "f", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		assert_true(fd >= 0);
+		assert_int_equal(loop_write(fd, data, sizes[k]), 0);
+		close(fd);
+		for (unsigned regular = 0; regular < 2; regular++) {
+			cleanup_free char *buf = NULL;
+			size_t len = 1;
+
+			assert_int_equal(
+				regular ? read_full_regular_file_at(dfd, "f", 1U << 20, &buf, &len)
+					: read_full_file_at(dfd, "f", 1U << 20, &buf, &len),
+				0);
+			assert_int_equal(len, sizes[k]);
+			assert_memory_equal(buf, data, sizes[k]);
+			assert_int_equal(buf[len], 0);
+		}
+	}
+	{
+		cleanup_free char *buf = NULL;
+
+		assert_int_equal(read_full_file_at(dfd, "f", 1000, &buf, NULL), -EFBIG);
+		assert_int_equal(read_full_regular_file_at(dfd, "f", 1000, &buf, NULL), -EFBIG);
+		assert_int_equal(read_full_file_at(dfd, ".", 1000, &buf, NULL), -EISDIR);
+		assert_int_equal(read_full_regular_file_at(dfd, ".", 1000, &buf, NULL), -EISDIR);
+		assert_int_equal(read_full_regular_file_at(dfd, "none", 1000, &buf, NULL), -ENOENT);
+	}
+	assert_int_equal(unlinkat(dfd, "f", 0), 0);
+	close(dfd);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -86,6 +141,7 @@ int main(void)
 		cmocka_unit_test(test_basic__path_join),
 		cmocka_unit_test(test_basic__unit_name_builders),
 		cmocka_unit_test(test_basic__dlopen_library),
+		cmocka_unit_test(test_basic__read_full_file),
 	};
 
 	return cmocka_run_group_tests_name("basic", tests, NULL, NULL);
