@@ -64,7 +64,8 @@ static inline void closep(int *fd)
 
 static inline bool streq(const char *a, const char *b)
 {
-	return strcmp(a, b) == 0;
+	/* Most comparisons are against a literal and fail on the first byte: no call for those. */
+	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
 static inline bool streq_ptr(const char *a, const char *b)
