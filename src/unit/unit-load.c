@@ -17,6 +17,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
+#include "basic/sort-util.h"
 #include "basic/string-util.h"
 #include "basic/strv.h"
 #include "sdharden/kb.h"
@@ -192,6 +193,7 @@ struct dir_entry {
 	 * else before the last '.' of the stem, the part every name it serves begins with. */
 	unsigned head;
 };
+_Static_assert(offsetof(struct dir_entry, name) == 0, "sort_by_name() sorts by the first member");
 
 static unsigned dotd_head(const char *name)
 {
@@ -311,11 +313,6 @@ struct sdh_unit_cache *sdh_unit_cache_free(struct sdh_unit_cache *c)
 
 DEFINE_CLEANUP_FUNC(struct sdh_unit_cache *, sdh_unit_cache_free, sdh_unit_cache_freep)
 
-static int cmp_dir_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
-}
-
 /* What NAME is in listing INDEX (LISTING_MISSING, LISTING_UNKNOWN or an index). */
 static enum entry_kind entries_lookup(const struct dir_entry *v, size_t n, const char *name)
 {
@@ -426,8 +423,8 @@ static int listing_get(struct sdh_unit_cache *c, const char *host, int *ret)
 	}
 	closedir(dir);
 	dir = NULL;
-	if (li.n)
-		qsort(li.entries, li.n, sizeof(*li.entries), cmp_dir_entry);
+	if (sort_by_name(li.entries, li.n, sizeof(*li.entries)) < 0)
+		goto oom;
 	for (size_t i = 0; i < li.n; i++)
 		if (endswith(li.entries[i].name, ".d")) {
 			if (GREEDY_REALLOC(li.dotd, dotd_alloc, li.n_dotd + 1, 8) < 0)

@@ -17,6 +17,7 @@
 #include "basic/fileio.h"
 #include "basic/macro.h"
 #include "basic/path-util.h"
+#include "basic/sort-util.h"
 #include "basic/string-util.h"
 #include "unit/unit-name.h"
 
@@ -134,6 +135,78 @@ static void test_basic__read_full_file(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+struct named {
+	char *name;
+	unsigned tag;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/*
+ * sort_by_name() orders names as qsort() with strcmp() does: names sharing their first 8 bytes
+ * or more, names shorter than 8, empty names, bytes above 0x7f, duplicates, and the tags stay
+ * with their names.
+ */
+static void test_basic__sort_by_name(void **state)
+{
+	static const char *const fixed[] = { "",         "a",         "ab",        "abcdefg",
+					     "abcdefgh", "abcdefghi", "abcdefgha", "abcdefg\xff",
+					     "systemd-", "systemd-a", "systemd-",  "\xe2\x9c\x93",
+					     "Z",        "z@.service" };
+	enum {
+		N = 3000
+	};
+	struct named *v = calloc(N, sizeof(*v)), *w = calloc(N, sizeof(*w));
+	unsigned seed = 1;
+
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(w);
+	for (size_t i = 0; i < N; i++) {
+		char buf[24];
+		size_t len;
+
+		if (i < ELEMENTSOF(fixed))
+			v[i].name = strdup(fixed[i]);
+		else {
+			/* Short alphabets and lengths around 8 make long shared prefixes. */
+			seed = seed * 1103515245U + 12345U;
+			len = (seed >> 16) % 14;
+			for (size_t k = 0; k < len; k++) {
+				seed = seed * 1103515245U + 12345U;
+				buf[k] = "ab-.\xc3"[(seed >> 16) % 5];
+			}
+			buf[len] = 0;
+			v[i].name = strdup(buf);
+		}
+		assert_non_null(v[i].name);
+		v[i].tag = (unsigned)i;
+	}
+	memcpy(w, v, N * sizeof(*v));
+	for (size_t n = 0; n <= N; n = n ? n * 3 : 1) {
+		struct named *x = calloc(N, sizeof(*x));
+
+		assert_non_null(x);
+		memcpy(x, v, n * sizeof(*v));
+		memcpy(w, v, n * sizeof(*v));
+		assert_int_equal(sort_by_name(x, n, sizeof(*x)), 0);
+		qsort(w, n, sizeof(*w), cmp_named);
+		for (size_t i = 0; i < n; i++) {
+			assert_string_equal(x[i].name, w[i].name);
+			/* The tag came along: it names the same string. */
+			assert_string_equal(v[x[i].tag].name, x[i].name);
+		}
+		free(x);
+	}
+	for (size_t i = 0; i < N; i++)
+		free(v[i].name);
+	free(v);
+	free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_basic__unit_name_builders),
 		cmocka_unit_test(test_basic__dlopen_library),
 		cmocka_unit_test(test_basic__read_full_file),
+		cmocka_unit_test(test_basic__sort_by_name),
 	};
 
 	return cmocka_run_group_tests_name("basic", tests, NULL, NULL);
