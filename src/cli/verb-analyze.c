@@ -526,6 +526,8 @@ struct pipeline {
 	size_t next;    /* the next chunk to compute */
 	size_t emitted; /* chunks emitted */
 	size_t ahead;
+	bool ready;           /* the unit cache is filled: the other threads may compute */
+	bool alone;           /* it could not be filled: the main thread computes everything */
 	bool stop;            /* a report was fatal: compute no more */
 	struct strbuf *spare; /* emitted chunks' buffers, for reuse (warm, already grown) */
 	size_t n_spare;
@@ -564,6 +566,12 @@ static void *compute_thread(void *userdata)
 	struct pipeline *p = userdata;
 	struct chunk *c;
 
+	pthread_mutex_lock(&p->lock);
+	while (!p->ready && !p->alone)
+		pthread_cond_wait(&p->changed, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	if (p->alone)
+		return NULL;
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		c = take_chunk(p, true);
@@ -712,14 +720,6 @@ static int compute_all(const struct work *w, struct item *items, char **args, si
 	bool first = true;
 	int r = 0;
 
-	if (jobs > 1) {
-		struct sdh_load_options o;
-
-		sdh_cli_load_options(w->cli, &o);
-		/* Should the cache fail to fill, one thread finds (and reports) why. */
-		if (sdh_unit_cache_prepare(o.cache, &o) < 0)
-			jobs = 1;
-	}
 	p.ahead = AHEAD(jobs);
 	p.chunks = calloc(MAX(p.n_chunks, (size_t)1), sizeof(*p.chunks));
 	p.spare = calloc(p.ahead, sizeof(*p.spare));
@@ -733,9 +733,26 @@ static int compute_all(const struct work *w, struct item *items, char **args, si
 		p.chunks[k].to = MIN(n, (k + 1) * CHUNK_UNITS);
 		strbuf_init(&p.chunks[k].text);
 	}
+	/*
+	 * The other threads start while this one fills the unit cache they all read, and wait for
+	 * it: starting them is then off the path.  Should the cache fail to fill, they stop, and
+	 * this thread alone finds (and reports) why.
+	 */
 	for (unsigned k = 1; k < jobs; k++)
 		if (pthread_create(&threads[started], NULL, compute_thread, &p) == 0)
 			started++;
+	if (started > 0) {
+		struct sdh_load_options o;
+		bool filled;
+
+		sdh_cli_load_options(w->cli, &o);
+		filled = sdh_unit_cache_prepare(o.cache, &o) >= 0;
+		pthread_mutex_lock(&p.lock);
+		p.ready = filled;
+		p.alone = !filled;
+		pthread_cond_broadcast(&p.changed);
+		pthread_mutex_unlock(&p.lock);
+	}
 
 	pthread_mutex_lock(&p.lock);
 	while (r >= 0 && p.emitted < p.n_chunks) {
