@@ -193,8 +193,8 @@ static bool next_line(const char *buf, size_t len, size_t *pos, size_t *ret_star
 	if (i >= len)
 		return false;
 	*ret_nul = false;
-	while (i < len && buf[i] != '\n' && buf[i] != '\r' && buf[i] != 0)
-		i++;
+	/* BUF[LEN] is a NUL: strcspn() stops at the line's end or there, a vector at a time. */
+	i += strcspn(buf + i, "\n\r");
 	*ret_start = start;
 	*ret_len = i - start;
 	if (i < len && buf[i] == 0) {

@@ -35,7 +35,7 @@ struct unit_parse {
 
 /*
  * Parse BUF (LEN bytes, NULs allowed).  The lines are cut and trimmed in place: BUF is modified,
- * and BUF[LEN] must be writable (read_full_file_at() puts a NUL there).  Returns 0; -EBADMSG or
+ * and BUF[LEN] must be a writable NUL (read_full_file_at() puts one there).  Returns 0; -EBADMSG or
  * -ENOBUFS when systemd would refuse the file (an error diagnostic was added); -ENOMEM.
  */
 int unit_parse_buffer(struct unit_parse *p, char *buf, size_t len);
