@@ -181,6 +181,7 @@ int sdh_score_memo_compute(struct sdh_score_memo *m, const struct sdh_settings *
 
 	if (!m || !s || !ret || (sb && !m->ro) || (ret_table && !sb))
 		return -EINVAL;
+	strbuf_reserve(&key, 512); /* most keys: one allocation, not a few growing */
 	r = sdh_score_key(s, &key);
 	if (r < 0)
 		return r;
