@@ -617,11 +617,20 @@ static const char *search_path_startswith(char **search, const char *path)
 	return NULL;
 }
 
-/*
- * What DIR/NAME is in the name map (systemd's unit_file_resolve_symlink()), DIR being search
- * directory I.  1 and *ret set, 0 if it is absent or was rejected (so a later directory may
- * provide the name), -ENOMEM.
- */
+/* The name of PATH if it is right in a directory of the search path (*RET_I), else NULL. */
+static const char *search_dir_name(char **search, const char *path, size_t *ret_i)
+{
+	for (size_t i = 0; search[i]; i++) {
+		const char *tail = path_startswith(path, search[i]);
+
+		if (tail && *tail && !strchr(tail, '/')) {
+			*ret_i = i;
+			return tail;
+		}
+	}
+	return NULL;
+}
+
 /*
  * chase_in_root(PATH, CHASE_NOFOLLOW_LAST | CHASE_NONEXISTENT) where PATH is a name right in a
  * directory of the search path: that directory was chased when the cache was filled, and the
@@ -631,25 +640,24 @@ static const char *search_path_startswith(char **search, const char *path)
  */
 static int chase_in_search_dir(const struct loader *l, const char *path, char **ret)
 {
-	const char *base = strrchr(path, '/');
-	size_t dir_len;
+	const char *name, *chased;
+	size_t i;
 
-	if (!base || streq(base, "/") || streq(base, "/.") || streq(base, "/.."))
+	name = search_dir_name(l->search, path, &i);
+	if (!name || streq(name, ".") || streq(name, ".."))
 		return 0;
-	dir_len = (size_t)(base - path);
-	for (size_t i = 0; l->search[i]; i++) {
-		const char *d = l->search[i], *chased = l->cache->dirs[i].chased;
-
-		if (strlen(d) != dir_len || strncmp(d, path, dir_len) != 0)
-			continue;
-		if (!chased || streq(chased, "/dev/null"))
-			return 0;
-		*ret = path_join(chased, base + 1);
-		return *ret ? 1 : -ENOMEM;
-	}
-	return 0;
+	chased = l->cache->dirs[i].chased;
+	if (!chased || streq(chased, "/dev/null"))
+		return 0;
+	*ret = path_join(chased, name);
+	return *ret ? 1 : -ENOMEM;
 }
 
+/*
+ * What DIR/NAME is in the name map (systemd's unit_file_resolve_symlink()), DIR being search
+ * directory I.  1 and *ret set, 0 if it is absent or was rejected (so a later directory may
+ * provide the name), -ENOMEM.
+ */
 static int resolve_in_dir(struct loader *l, size_t i, const char *name, struct entry *ret)
 {
 	const char *dir = l->search[i];
@@ -1266,19 +1274,15 @@ DEFINE_CLEANUP_FUNC(struct sdh_unit *, sdh_unit_free, sdh_unit_freep)
 static bool cached_unit_file(struct loader *l, const char *path, int *ret_dirfd,
 			     const char **ret_name)
 {
-	for (size_t i = 0; l->search[i]; i++) {
-		const struct search_dir *sd = &l->cache->dirs[i];
-		const char *tail = path_startswith(path, l->search[i]);
+	const char *name;
+	size_t i;
 
-		if (!tail || !*tail || strchr(tail, '/'))
-			continue;
-		if (cache_lookup(l->cache, sd->in_root, tail) != ENTRY_FILE)
-			return false;
-		*ret_dirfd = l->cache->listings[sd->in_root].fd;
-		*ret_name = tail;
-		return true;
-	}
-	return false;
+	name = search_dir_name(l->search, path, &i);
+	if (!name || cache_lookup(l->cache, l->cache->dirs[i].in_root, name) != ENTRY_FILE)
+		return false;
+	*ret_dirfd = l->cache->listings[l->cache->dirs[i].in_root].fd;
+	*ret_name = name;
+	return true;
 }
 
 /* Read a file of the unit (inside the root); masked: a /dev/null link or an empty file. */
