@@ -75,9 +75,11 @@ int read_full_file_at(int dirfd, const char *path, size_t max, char **ret, size_
 		return read_fd(fd, max, 0, 0, false, ret, ret_len);
 	if ((size_t)st.st_size > max)
 		return -EFBIG;
-	/* Read in one go: room for one byte more than fstat() said, in case it grew, and the NUL.
+	/*
+	 * Read in one go, up to the size fstat() said: room for a byte more, in case it grew, and
+	 * the NUL.  Not stopping at a short read: files of /proc and /sys give those, and say 0.
 	 */
-	return read_fd(fd, max, (size_t)st.st_size + 2, (size_t)st.st_size, true, ret, ret_len);
+	return read_fd(fd, max, (size_t)st.st_size + 2, (size_t)st.st_size, false, ret, ret_len);
 }
 
 int read_full_regular_file_at(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len)
