@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The score memo (include/sdharden/score.h): each distinct security record of a run is scored
- * and rendered once.  Of the 1018 services of the Debian 12 corpus tree, 441 share one record
- * (nothing sandboxed) and 250 another; there are 165 distinct records in all.
+ * and rendered once.  Of the 1018 services of the Debian 12 corpus tree, 441 get one table
+ * (nothing sandboxed) and 250 another; their records make 173 distinct keys, 165 tables.
  *
  * Entries are keyed by sdh_score_key(), found through a hash table under a mutex, and
  * never change once added, so a caller reads an entry's table without the lock.  Scoring happens
